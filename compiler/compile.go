@@ -1,0 +1,382 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kiln-sql/kiln/compiler/dag"
+	"github.com/kiln-sql/kiln/compiler/suggest"
+	"github.com/kiln-sql/kiln/models"
+)
+
+// Result is a compiled project: every resource with its resolved config,
+// the dependency graph, the rendered SQL, and what went wrong.
+type Result struct {
+	Project *models.Project
+	// Graph holds every node by unique id, edges from upstream to downstream.
+	Graph *dag.Graph[string]
+	// Compiled maps a model's name to its SELECT as it will run, with
+	// ephemeral models inlined as CTEs. Ephemeral models have an entry too.
+	Compiled map[string]string
+	// Diagnostics are every problem found, sorted.
+	Diagnostics models.Diagnostics
+	// Secrets are values read from the environment into the profile; callers
+	// keep them out of what they print.
+	Secrets []string
+
+	renderer *renderer
+	byID     map[string]any // *models.Model, *models.Seed, *models.Source
+	props    *loadedProperties
+}
+
+// identRE is what a model or seed name may look like: kiln uses names as
+// relation and CTE names.
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Compile loads the project in opts.Dir, renders every enabled model and
+// checks the graph. It touches no database. A project with errors returns a
+// Result whose Diagnostics hold them all; err is for failures to read it.
+func Compile(opts Options) (*Result, error) {
+	env := opts.Env
+	if env == nil {
+		env = os.LookupEnv
+	}
+	res := &Result{Compiled: map[string]string{}, byID: map[string]any{}}
+	p, pf, secrets, diags := loadProjectFile(opts, env)
+	res.Diagnostics = diags
+	if p == nil || diags.HasErrors() {
+		res.Diagnostics = res.Diagnostics.Sort()
+		return res, nil
+	}
+	res.Project = p
+	for s := range secrets {
+		res.Secrets = append(res.Secrets, s)
+	}
+	sort.Strings(res.Secrets)
+
+	files, err := findFiles(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading project files: %w", err)
+	}
+	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(opts.Dir, filepath.FromSlash(rel))) }
+
+	// Parse models in parallel: this is the bulk of the work.
+	parsed := make([]*parsedTemplate, len(files.Models))
+	raws := make([]string, len(files.Models))
+	parallel(len(files.Models), func(i int) {
+		data, err := read(files.Models[i])
+		if err != nil {
+			parsed[i] = &parsedTemplate{File: files.Models[i], Diags: models.Diagnostics{{Pos: models.Pos{File: files.Models[i]}, Severity: models.Error, Message: err.Error()}}}
+			return
+		}
+		raws[i] = string(data)
+		parsed[i] = parseTemplate(files.Models[i], raws[i])
+	})
+	macros := make([]*parsedTemplate, 0, len(files.Macros))
+	macroDefs := map[string]*parsedTemplate{}
+	for _, f := range files.Macros {
+		data, err := read(f)
+		if err != nil {
+			return nil, err
+		}
+		pt := parseTemplate(f, string(data))
+		res.Diagnostics = append(res.Diagnostics, pt.Diags...)
+		macros = append(macros, pt)
+		for name := range pt.Trees {
+			if name == f {
+				continue
+			}
+			if prev, ok := macroDefs[name]; ok {
+				res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: f}, Severity: models.Error,
+					Message: fmt.Sprintf("macro %q is defined twice", name), Hint: "the other definition is in " + prev.File})
+				continue
+			}
+			macroDefs[name] = pt
+			p.Macros = append(p.Macros, models.Macro{Name: name, Pos: models.Pos{File: f}})
+		}
+	}
+	sort.Slice(p.Macros, func(i, j int) bool { return p.Macros[i].Name < p.Macros[j].Name })
+
+	props, d := loadProperties(read, files.Properties, p.Target.Schema)
+	res.Diagnostics = append(res.Diagnostics, d...)
+	res.props = props
+	p.Sources = props.sources
+
+	modelTree, d := parseFolderTree(ProjectFile, &pf.Models, models.Pos{File: ProjectFile})
+	res.Diagnostics = append(res.Diagnostics, d...)
+	seedTree, d := parseFolderTree(ProjectFile, &pf.Seeds, models.Pos{File: ProjectFile})
+	res.Diagnostics = append(res.Diagnostics, d...)
+	modelTree = modelTree.rootAlias(p.Name, existsUnder(files.Models, "models"))
+	seedTree = seedTree.rootAlias(p.Name, existsUnder(files.Seeds, "seeds"))
+	res.Diagnostics = append(res.Diagnostics, modelTree.checkPaths("models", p.Name, existsUnder(files.Models, "models"), childrenUnder(files.Models, "models"))...)
+	res.Diagnostics = append(res.Diagnostics, seedTree.checkPaths("seeds", p.Name, existsUnder(files.Seeds, "seeds"), childrenUnder(files.Seeds, "seeds"))...)
+
+	// Models: names, config, relations.
+	trees := map[string]*parsedTemplate{}
+	seenPath := map[string]string{}
+	disabled := map[string]bool{}
+	for i, pt := range parsed {
+		rel := files.Models[i]
+		name := strings.TrimSuffix(path.Base(rel), ".sql")
+		res.Diagnostics = append(res.Diagnostics, pt.Diags...)
+		if !identRE.MatchString(name) {
+			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: rel}, Severity: models.Error,
+				Message: fmt.Sprintf("model name %q is not an identifier", name), Hint: "use letters, digits and underscores, e.g. " + strings.Map(identChar, name)})
+			continue
+		}
+		if prev, ok := seenPath[name]; ok {
+			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: rel, Line: 1, Col: 1}, Severity: models.Error,
+				Message: fmt.Sprintf("duplicate model name %q", name), Hint: "also defined in " + prev + "; model names must be unique across folders"})
+			continue
+		}
+		seenPath[name] = rel
+		m := &models.Model{Name: name, Path: rel, Raw: raws[i], Config: defaultConfig(), Refs: pt.Refs, Sources: pt.Sources}
+		cfg := modelTree.configFor(fqnParts(rel, "models"))
+		rp := props.models[name]
+		if rp != nil {
+			vals, d := rp.configValues()
+			res.Diagnostics = append(res.Diagnostics, d...)
+			cfg = append(cfg, vals...)
+			m.Description = rp.Description
+			m.Columns = rp.columns()
+			m.ConfigPos = rp.pos
+		}
+		cfg = append(cfg, pt.Config...)
+		for _, v := range cfg {
+			if d := applyConfig(&m.Config, v); d != nil {
+				res.Diagnostics = append(res.Diagnostics, *d)
+			}
+		}
+		if !m.Config.Enabled {
+			disabled[name] = true
+			continue
+		}
+		m.Relation = relationFor(p.Target.Schema, m.Config, name)
+		if m.Refs == nil {
+			m.Refs = []models.Ref{}
+		}
+		if m.Sources == nil {
+			m.Sources = []models.SourceRef{}
+		}
+		trees[name] = pt
+		p.Models = append(p.Models, m)
+	}
+	for name, rp := range props.models {
+		if _, ok := seenPath[name]; !ok {
+			names := make([]string, 0, len(seenPath))
+			for n := range seenPath {
+				names = append(names, n)
+			}
+			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: rp.pos, Severity: models.Error,
+				Message: fmt.Sprintf("properties for model %q, which does not exist", name), Hint: suggest.Hint(name, names)})
+		}
+	}
+	sort.Slice(p.Models, func(i, j int) bool { return p.Models[i].Name < p.Models[j].Name })
+
+	// Seeds.
+	for _, rel := range files.Seeds {
+		name := strings.TrimSuffix(path.Base(rel), ".csv")
+		if _, clash := seenPath[name]; clash {
+			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: rel}, Severity: models.Error,
+				Message: fmt.Sprintf("seed %q has the name of a model", name), Hint: "also defined in " + seenPath[name] + "; ref finds both by name, so rename one"})
+			continue
+		}
+		if !identRE.MatchString(name) {
+			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: rel}, Severity: models.Error,
+				Message: fmt.Sprintf("seed name %q is not an identifier", name), Hint: "use letters, digits and underscores"})
+			continue
+		}
+		seenPath[name] = rel
+		s := &models.Seed{Name: name, Path: rel, Config: defaultConfig()}
+		s.Config.Materialized = models.Table
+		cfg := seedTree.configFor(fqnParts(rel, "seeds"))
+		if rp := props.seeds[name]; rp != nil {
+			vals, d := rp.configValues()
+			res.Diagnostics = append(res.Diagnostics, d...)
+			cfg = append(cfg, vals...)
+			s.Description = rp.Description
+			s.Columns = rp.columns()
+		}
+		for _, v := range cfg {
+			if d := applyConfig(&s.Config, v); d != nil {
+				res.Diagnostics = append(res.Diagnostics, *d)
+			}
+		}
+		if !s.Config.Enabled {
+			disabled[name] = true
+			continue
+		}
+		s.Relation = relationFor(p.Target.Schema, s.Config, name)
+		p.Seeds = append(p.Seeds, s)
+	}
+
+	// Macros a model calls lend it their dependencies.
+	res.Diagnostics = append(res.Diagnostics, inheritMacroDeps(p.Models, trees, macroDefs)...)
+
+	res.Graph, d = buildGraph(p, disabled)
+	res.Diagnostics = append(res.Diagnostics, d...)
+	for _, m := range p.Models {
+		res.byID[m.UniqueID(p.Name)] = m
+	}
+	for _, s := range p.Seeds {
+		res.byID[s.UniqueID(p.Name)] = s
+	}
+	for _, s := range p.Sources {
+		res.byID[s.UniqueID(p.Name)] = s
+	}
+
+	r, err := newRenderer(p, opts.Dialect, env, macros)
+	if err != nil {
+		return nil, err
+	}
+	r.trees = trees
+	res.renderer = r
+
+	// Render every model whose own template is sound; a model with broken
+	// dependencies would only repeat errors already reported.
+	broken := brokenModels(res.Diagnostics, p.Models)
+	rendered := make([]string, len(p.Models))
+	renderDiags := make([]*models.Diagnostic, len(p.Models))
+	parallel(len(p.Models), func(i int) {
+		m := p.Models[i]
+		if broken[m.Name] {
+			return
+		}
+		rendered[i], renderDiags[i] = r.render(m, renderOptions{})
+	})
+	raw := map[string]string{}
+	for i, m := range p.Models {
+		if renderDiags[i] != nil {
+			res.Diagnostics = append(res.Diagnostics, *renderDiags[i])
+			continue
+		}
+		if !broken[m.Name] {
+			raw[m.Name] = rendered[i]
+		}
+	}
+	for _, m := range p.Models {
+		if sql, ok := raw[m.Name]; ok {
+			res.Compiled[m.Name] = injectEphemerals(sql, m, r.models, raw)
+		}
+	}
+	res.Diagnostics = res.Diagnostics.Sort()
+	return res, nil
+}
+
+// Render renders one model again, for the executor: incremental says what
+// {{ is_incremental }} returns. Ephemeral models it refs are inlined.
+func (res *Result) Render(name string, incremental bool) (string, error) {
+	m := res.renderer.models[name]
+	if m == nil {
+		return "", fmt.Errorf("unknown model %q", name)
+	}
+	if !incremental {
+		if sql, ok := res.Compiled[name]; ok {
+			return sql, nil
+		}
+	}
+	sql, d := res.renderer.render(m, renderOptions{Incremental: incremental})
+	if d != nil {
+		return "", d
+	}
+	return injectEphemerals(sql, m, res.renderer.models, res.Compiled), nil
+}
+
+// Node returns the model, seed or source with the given unique id.
+func (res *Result) Node(id string) any { return res.byID[id] }
+
+func relationFor(targetSchema string, c models.Config, name string) models.Relation {
+	schema := targetSchema
+	if c.Schema != "" {
+		// dbt's generate_schema_name: a custom schema is appended to the
+		// target's, so that developers do not collide in production.
+		schema = targetSchema + "_" + c.Schema
+	}
+	if c.Alias != "" {
+		name = c.Alias
+	}
+	return models.Relation{Schema: schema, Name: name}
+}
+
+// fqnParts returns the folders under root and the file's base name:
+// models/staging/stg_orders.sql → [staging stg_orders].
+func fqnParts(rel, root string) []string {
+	rel = strings.TrimPrefix(rel, root+"/")
+	parts := strings.Split(rel, "/")
+	last := parts[len(parts)-1]
+	parts[len(parts)-1] = strings.TrimSuffix(strings.TrimSuffix(last, ".sql"), ".csv")
+	return parts
+}
+
+// existsUnder says whether an fqn path names a folder or file among files.
+func existsUnder(files []string, root string) func([]string) bool {
+	set := map[string]bool{}
+	for _, f := range files {
+		parts := fqnParts(f, root)
+		for i := 1; i <= len(parts); i++ {
+			set[strings.Join(parts[:i], "/")] = true
+		}
+	}
+	return func(parts []string) bool { return set[strings.Join(parts, "/")] }
+}
+
+// childrenUnder lists the names directly below an fqn path.
+func childrenUnder(files []string, root string) func([]string) []string {
+	return func(parent []string) []string {
+		seen := map[string]bool{}
+		for _, f := range files {
+			parts := fqnParts(f, root)
+			if len(parts) > len(parent) && slices.Equal(parts[:len(parent)], parent) {
+				seen[parts[len(parent)]] = true
+			}
+		}
+		out := make([]string, 0, len(seen))
+		for k := range seen {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+}
+
+func identChar(r rune) rune {
+	if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+		return r
+	}
+	return '_'
+}
+
+// parallel runs f(0..n-1) on GOMAXPROCS workers.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, workers)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}

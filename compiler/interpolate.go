@@ -1,0 +1,115 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/kiln-sql/kiln/models"
+)
+
+// interpolationRE matches ${env:NAME}, ${env:NAME:-default} and ${var:name}.
+var interpolationRE = regexp.MustCompile(`\$\{(env|var):([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?\}`)
+
+// interpolator replaces ${env:…} and ${var:…} references in YAML scalars.
+// Values read from the environment are remembered as secrets, so that they can
+// be kept out of logs, artifacts and messages.
+type interpolator struct {
+	file    string
+	env     func(string) (string, bool)
+	vars    map[string]any
+	secrets map[string]bool
+}
+
+// node interpolates every scalar below n in place. path names the key for
+// messages (e.g. "profile.targets.prod.dsn"); skip says which sub-paths to
+// leave alone (targets that are not active).
+func (in *interpolator) node(n *yaml.Node, path string, skip func(path string) bool) models.Diagnostics {
+	if n == nil || skip(path) {
+		return nil
+	}
+	var diags models.Diagnostics
+	switch n.Kind {
+	case yaml.DocumentNode, yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := path
+			if n.Kind == yaml.SequenceNode {
+				p = fmt.Sprintf("%s[%d]", path, i)
+			}
+			diags = append(diags, in.node(c, p, skip)...)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := n.Content[i].Value
+			if path != "" {
+				p = path + "." + p
+			}
+			diags = append(diags, in.node(n.Content[i+1], p, skip)...)
+		}
+	case yaml.ScalarNode:
+		if !strings.Contains(n.Value, "${") {
+			return nil
+		}
+		out, d := in.scalar(n, path)
+		diags = append(diags, d...)
+		if len(d) == 0 && out != n.Value {
+			// Resolve the result as if written plainly, so that "${env:T:-8}"
+			// can fill an integer.
+			n.Value, n.Tag, n.Style = out, "", 0
+		}
+	}
+	return diags
+}
+
+func (in *interpolator) scalar(n *yaml.Node, path string) (string, models.Diagnostics) {
+	var diags models.Diagnostics
+	out := interpolationRE.ReplaceAllStringFunc(n.Value, func(ref string) string {
+		m := interpolationRE.FindStringSubmatch(ref)
+		kind, name, hasDefault, def := m[1], m[2], m[3] != "", m[4]
+		switch kind {
+		case "env":
+			if v, ok := in.env(name); ok && v != "" {
+				in.secrets[v] = true
+				return v
+			}
+		case "var":
+			if v, ok := lookupVar(in.vars, name); ok {
+				return fmt.Sprint(v)
+			}
+		}
+		if hasDefault {
+			return def
+		}
+		what := "environment variable"
+		hint := fmt.Sprintf("set %s, or give a default: ${env:%s:-value}", name, name)
+		if kind == "var" {
+			what = "variable"
+			hint = fmt.Sprintf("define %s under vars: in kiln.yml or pass --vars '%s: value'", name, name)
+		}
+		diags = append(diags, models.Diagnostic{
+			Pos:      posOf(in.file, n),
+			Severity: models.Error,
+			Message:  fmt.Sprintf("%s %s is not set (used by %s)", what, name, path),
+			Hint:     hint,
+		})
+		return ref
+	})
+	return out, diags
+}
+
+// lookupVar finds a variable by name; a dotted name looks inside maps.
+func lookupVar(vars map[string]any, name string) (any, bool) {
+	if v, ok := vars[name]; ok {
+		return v, true
+	}
+	head, rest, found := strings.Cut(name, ".")
+	if !found {
+		return nil, false
+	}
+	if sub, ok := vars[head].(map[string]any); ok {
+		return lookupVar(sub, rest)
+	}
+	return nil, false
+}

@@ -1,0 +1,275 @@
+package compiler
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/kiln-sql/kiln/compiler/suggest"
+	"github.com/kiln-sql/kiln/models"
+)
+
+// TargetInfo is what {{ target }} exposes to templates.
+type TargetInfo struct {
+	Name    string
+	Type    string
+	Schema  string
+	Threads int
+}
+
+// MacroArgs is the data a macro called with {{ macro "name" a b }} sees as
+// its dot: {{ index .Args 0 }}.
+type MacroArgs struct {
+	Args []any
+}
+
+// hintError is an error raised by a template function, with a hint for the
+// person who wrote the call.
+type hintError struct {
+	msg, hint string
+}
+
+func (e *hintError) Error() string { return e.msg }
+
+// renderer renders model templates for one project and target. It is safe
+// for concurrent use.
+type renderer struct {
+	base     *template.Template
+	project  *models.Project
+	dialect  Dialect
+	env      func(string) (string, bool)
+	models   map[string]*models.Model
+	sources  map[string]*models.Source // "source.table"
+	seeds    map[string]*models.Seed
+	trees    map[string]*parsedTemplate // by model name
+	varNames []string
+}
+
+// maxMacroDepth bounds macro recursion, which text/template does not see
+// across separate executions.
+const maxMacroDepth = 64
+
+func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), macros []*parsedTemplate) (*renderer, error) {
+	r := &renderer{project: p, dialect: d, env: env,
+		models: map[string]*models.Model{}, sources: map[string]*models.Source{}, seeds: map[string]*models.Seed{}}
+	for _, m := range p.Models {
+		r.models[m.Name] = m
+	}
+	for _, s := range p.Sources {
+		r.sources[s.SourceName+"."+s.Name] = s
+	}
+	for _, s := range p.Seeds {
+		r.seeds[s.Name] = s
+	}
+	for k := range p.Vars {
+		r.varNames = append(r.varNames, k)
+	}
+	sort.Strings(r.varNames)
+
+	funcs := template.FuncMap{}
+	for k, v := range sprigFuncs {
+		funcs[k] = v
+	}
+	funcs["ref"] = r.ref
+	funcs["source"] = r.source
+	funcs["config"] = func(...any) string { return "" }
+	funcs["var"] = r.variable
+	funcs["env"] = r.envVar
+	funcs["target"] = func() TargetInfo {
+		t := p.Target
+		return TargetInfo{Name: t.Name, Type: t.Type, Schema: t.Schema, Threads: t.Threads}
+	}
+	// Placeholders; every rendering replaces them with the model's own.
+	funcs["this"] = func() string { return "" }
+	funcs["is_incremental"] = func() bool { return false }
+	funcs["macro"] = func(string, ...any) (string, error) { return "", nil }
+
+	base := template.New("").Option("missingkey=error").Funcs(funcs)
+	for _, m := range macros {
+		for name, tree := range m.Trees {
+			if name == m.File {
+				continue // the file's own text outside of defines
+			}
+			if _, err := base.AddParseTree(name, tree); err != nil {
+				return nil, err
+			}
+		}
+	}
+	r.base = base
+	return r, nil
+}
+
+// renderOptions vary one rendering of a model.
+type renderOptions struct {
+	Incremental bool // what {{ is_incremental }} returns
+}
+
+// render executes a model's template. Errors come back as diagnostics
+// positioned in the model file.
+func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.Diagnostic) {
+	pt := r.trees[m.Name]
+	t, err := r.base.Clone()
+	if err != nil {
+		return "", &models.Diagnostic{Pos: models.Pos{File: m.Path}, Severity: models.Error, Message: err.Error()}
+	}
+	depth := 0
+	thisRel := r.relationSQL(m)
+	t.Funcs(template.FuncMap{
+		"this":           func() string { return thisRel },
+		"is_incremental": func() bool { return opts.Incremental },
+		"macro": func(name string, args ...any) (string, error) {
+			if depth++; depth > maxMacroDepth {
+				return "", &hintError{msg: fmt.Sprintf("macro %q calls itself more than %d levels deep", name, maxMacroDepth), hint: "look for a macro that calls itself without an end"}
+			}
+			defer func() { depth-- }()
+			if t.Lookup(name) == nil {
+				return "", &hintError{msg: fmt.Sprintf("unknown macro %q", name), hint: suggest.Hint(name, r.macroNames())}
+			}
+			var b strings.Builder
+			err := t.ExecuteTemplate(&b, name, MacroArgs{Args: args})
+			return b.String(), err
+		},
+	})
+	for name, tree := range pt.Trees {
+		if _, err := t.AddParseTree(name, tree); err != nil {
+			return "", &models.Diagnostic{Pos: models.Pos{File: m.Path}, Severity: models.Error, Message: err.Error()}
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(m.Raw) + 256)
+	if err := t.ExecuteTemplate(&b, m.Path, nil); err != nil {
+		d := execDiagnostic(m.Path, err)
+		return "", &d
+	}
+	return b.String(), nil
+}
+
+func (r *renderer) macroNames() []string {
+	var names []string
+	for _, t := range r.base.Templates() {
+		if t.Name() != "" {
+			names = append(names, t.Name())
+		}
+	}
+	return names
+}
+
+// relationSQL is how other models refer to m: its quoted relation, or for an
+// ephemeral model the name of the CTE it is inlined as.
+func (r *renderer) relationSQL(m *models.Model) string {
+	if m.Config.Materialized == models.Ephemeral {
+		return cteName(m.Name)
+	}
+	return r.quote(m.Relation)
+}
+
+func cteName(model string) string { return "__kiln_cte__" + model }
+
+func (r *renderer) quote(rel models.Relation) string {
+	if r.dialect != nil {
+		return r.dialect.QuoteRelation(rel)
+	}
+	return ansiQuote(rel)
+}
+
+// ansiQuote quotes each part of a relation with double quotes.
+func ansiQuote(rel models.Relation) string {
+	var parts []string
+	for _, p := range []string{rel.Database, rel.Schema, rel.Name} {
+		if p != "" {
+			parts = append(parts, `"`+strings.ReplaceAll(p, `"`, `""`)+`"`)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+func (r *renderer) ref(name string) (string, error) {
+	if m, ok := r.models[name]; ok {
+		return r.relationSQL(m), nil
+	}
+	if s, ok := r.seeds[name]; ok {
+		return r.quote(s.Relation), nil
+	}
+	return "", &hintError{msg: fmt.Sprintf("unknown model %q", name)}
+}
+
+func (r *renderer) source(src, table string) (string, error) {
+	if s, ok := r.sources[src+"."+table]; ok {
+		return r.quote(s.Relation), nil
+	}
+	return "", &hintError{msg: fmt.Sprintf("unknown source %q", src+"."+table)}
+}
+
+func (r *renderer) variable(name string, def ...any) (any, error) {
+	if v, ok := lookupVar(r.project.Vars, name); ok {
+		return v, nil
+	}
+	if len(def) > 0 {
+		return def[0], nil
+	}
+	return nil, &hintError{msg: fmt.Sprintf("variable %q is not defined", name),
+		hint: cmpHint(suggest.Hint(name, r.varNames), fmt.Sprintf(`define it under vars: in kiln.yml, pass --vars '%s: value', or give a default: {{ var %q "value" }}`, name, name))}
+}
+
+func (r *renderer) envVar(name string, def ...string) (string, error) {
+	env := r.env
+	if env == nil {
+		env = os.LookupEnv
+	}
+	if v, ok := env(name); ok {
+		return v, nil
+	}
+	if len(def) > 0 {
+		return def[0], nil
+	}
+	return "", &hintError{msg: fmt.Sprintf("environment variable %s is not set", name),
+		hint: fmt.Sprintf(`set it, or give a default: {{ env %q "value" }}`, name)}
+}
+
+var execErrRE = regexp.MustCompile(`^template: (.*?):(\d+):(\d+): executing "[^"]*" at <(.*?)>: (.*)$`)
+var callPrefixRE = regexp.MustCompile(`^error calling \w+: `)
+
+// execDiagnostic positions an execution error of text/template in the
+// model's file. Errors inside a macro point at the macro's file.
+func execDiagnostic(file string, err error) models.Diagnostic {
+	d := models.Diagnostic{Pos: models.Pos{File: file}, Severity: models.Error, Message: err.Error()}
+	var he *hintError
+	if errors.As(err, &he) {
+		d.Hint = he.hint
+	}
+	m := execErrRE.FindStringSubmatch(firstLine(err.Error()))
+	if m == nil {
+		return d
+	}
+	d.Pos.File = m[1]
+	d.Pos.Line, _ = strconv.Atoi(m[2])
+	d.Pos.Col, _ = strconv.Atoi(m[3])
+	msg := callPrefixRE.ReplaceAllString(m[5], "")
+	if execErrRE.MatchString(msg) { // an error inside a macro run by {{ macro }}
+		inner := execDiagnostic(file, errors.New(msg))
+		if he != nil {
+			inner.Message, inner.Hint = he.msg, he.hint
+		}
+		return inner
+	}
+	if he != nil {
+		msg = he.msg
+	}
+	d.Message = msg
+	if strings.Contains(msg, "map has no entry for key") {
+		d.Hint = "the key does not exist; check the spelling, or use sprig's default: {{ .x | default \"y\" }}"
+	}
+	return d
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
