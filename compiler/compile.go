@@ -233,7 +233,7 @@ func Compile(opts Options) (*Result, error) {
 		res.byID[s.UniqueID(p.Name)] = s
 	}
 
-	r, err := newRenderer(p, opts.Dialect, env, macros)
+	r, err := newRenderer(p, opts.Dialects[p.Target.Type], env, macros)
 	if err != nil {
 		return nil, err
 	}

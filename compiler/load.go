@@ -30,9 +30,9 @@ type Options struct {
 	Threads int            // --threads; 0 means the target's
 	// Env looks up environment variables; nil means os.LookupEnv.
 	Env func(string) (string, bool)
-	// Dialect formats relation names for the active target; nil means
-	// ANSI double quotes.
-	Dialect Dialect
+	// Dialects format relation names, by target type; a type missing here
+	// gets ANSI double quotes.
+	Dialects map[string]Dialect
 }
 
 // Dialect is what the compiler needs to know of the target's SQL dialect.

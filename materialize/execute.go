@@ -1,0 +1,201 @@
+package materialize
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/kiln-sql/kiln/compiler"
+	"github.com/kiln-sql/kiln/compiler/dag"
+	"github.com/kiln-sql/kiln/dialects"
+)
+
+// The statuses of a node in run_results.json, as dbt names them.
+const (
+	StatusSuccess = "success"
+	StatusError   = "error"
+	StatusSkipped = "skipped"
+)
+
+// NodeResult is what happened to one step.
+type NodeResult struct {
+	Step         *Step
+	Status       string
+	Message      string
+	Started      time.Time
+	Duration     time.Duration
+	RowsAffected int64
+	// Statements are the statements that ran (or would have, for a step
+	// that failed), for target/run/.
+	Statements []string
+	// Notices are remarks for the person running kiln, e.g. a materialized
+	// view built as a table.
+	Notices []string
+	// Err is the failure, for an error, or why the step was skipped.
+	Err error
+}
+
+// Event reports progress: a step started, or a step finished.
+type Event struct {
+	Step     *Step
+	Result   *NodeResult // nil when the step starts
+	Total    int
+	Finished int
+	Running  int
+}
+
+// Executor runs plans on one database.
+type Executor struct {
+	Engine   dialects.Engine
+	DB       *sql.DB
+	Compiled *compiler.Result
+	Options  Options
+	// OnEvent, when set, is called as steps start and finish, one call at a
+	// time.
+	OnEvent func(Event)
+}
+
+// Run executes the plan: schemas first, then every step in dependency
+// order with Options.Threads workers. A failed step's descendants are
+// skipped and the run goes on elsewhere. The results are in plan order.
+func (x *Executor) Run(ctx context.Context, p *Plan) ([]*NodeResult, error) {
+	for _, s := range p.Schemas {
+		if _, err := x.DB.ExecContext(ctx, x.Engine.CreateSchema(s)); err != nil {
+			return nil, fmt.Errorf("creating schema %s: %w", s, err)
+		}
+	}
+	var mu sync.Mutex
+	results := make(map[string]*NodeResult, len(p.Steps))
+	finished, running := 0, 0
+	emit := func(st *Step, r *NodeResult) {
+		if x.OnEvent == nil {
+			return
+		}
+		x.OnEvent(Event{Step: st, Result: r, Total: len(p.Steps), Finished: finished, Running: running})
+	}
+	outcomes := p.Graph.Walk(ctx, dag.WalkOptions{Workers: max(1, x.Options.Threads), FailFast: x.Options.FailFast},
+		func(ctx context.Context, id string) error {
+			st := p.byID[id]
+			mu.Lock()
+			running++
+			emit(st, nil)
+			mu.Unlock()
+
+			r := x.runStep(ctx, st)
+
+			mu.Lock()
+			running--
+			finished++
+			results[id] = r
+			emit(st, r)
+			mu.Unlock()
+			return r.Err
+		})
+	out := make([]*NodeResult, 0, len(p.Steps))
+	for _, st := range p.Steps {
+		if r, ok := results[st.ID]; ok {
+			out = append(out, r)
+			continue
+		}
+		o := outcomes[st.ID]
+		r := &NodeResult{Step: st, Status: StatusSkipped, Err: o.Err}
+		switch {
+		case o.Cause != "":
+			r.Message = "skipped: depends on " + p.byID[o.Cause].Name + ", which failed"
+			if up, ok := p.byID[o.Cause]; ok && results[o.Cause] != nil && results[o.Cause].Status == StatusSkipped {
+				r.Message = "skipped: depends on " + up.Name + ", which was skipped"
+			}
+		case errors.Is(o.Err, dag.ErrFailFast):
+			r.Message = "skipped: an earlier step failed and --fail-fast is on"
+		case o.Err != nil:
+			r.Message = "skipped: " + o.Err.Error()
+		}
+		out = append(out, r)
+	}
+	return out, ctx.Err()
+}
+
+// runStep builds one step in its own transaction on its own connection.
+func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
+	r := &NodeResult{Step: st, Started: time.Now()}
+	rec := &recorder{}
+	err := x.inTransaction(ctx, rec, func() error { return x.build(ctx, st, rec) })
+	r.Duration = time.Since(r.Started)
+	r.Statements = rec.statements
+	r.RowsAffected = rec.rows
+	r.Notices = rec.notices
+	if err != nil {
+		r.Status, r.Err = StatusError, err
+		r.Message = err.Error()
+		if ctx.Err() != nil {
+			r.Message = "cancelled: " + err.Error()
+		}
+		return r
+	}
+	r.Status = StatusSuccess
+	r.Message = rec.summary
+	return r
+}
+
+// inTransaction runs f with rec bound to a transaction on a dedicated
+// connection, and commits only when f succeeds. Until the commit, nothing
+// f did is visible, so a failure or a kill leaves the old relation in place.
+func (x *Executor) inTransaction(ctx context.Context, rec *recorder, f func() error) error {
+	conn, err := x.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connecting: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("starting a transaction: %w", err)
+	}
+	rec.ctx, rec.q = ctx, tx
+	rec.statements = append(rec.statements, "begin")
+	if err := f(); err != nil {
+		_ = tx.Rollback()
+		rec.statements = append(rec.statements, "rollback")
+		return err
+	}
+	rec.statements = append(rec.statements, "commit")
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// recorder runs statements and keeps their text. A dry recorder only keeps
+// the text.
+type recorder struct {
+	ctx        context.Context
+	q          dialects.Querier
+	dry        bool
+	statements []string
+	rows       int64
+	summary    string
+	notices    []string
+}
+
+// exec runs one statement and remembers its affected rows.
+func (r *recorder) exec(sql string) error {
+	r.statements = append(r.statements, sql)
+	if r.dry {
+		return nil
+	}
+	res, err := r.q.ExecContext(r.ctx, sql)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n > 0 {
+		r.rows = n
+	}
+	return nil
+}
+
+// comment records a note among the statements, for dry runs and run files.
+func (r *recorder) comment(text string) {
+	r.statements = append(r.statements, "-- "+text)
+}
