@@ -110,3 +110,10 @@ type DDL interface {
 	Merge(target, source models.Relation, keys, cols []string) string
 	CreateUniqueIndex(rel models.Relation, name string, cols []string) string
 }
+
+// Counter is implemented by engines whose driver reports the rows a
+// statement wrote in an unusual way (DuckDB returns CREATE TABLE AS counts
+// as a result row). Without it, the executor uses sql.Result.RowsAffected.
+type Counter interface {
+	ExecCount(ctx context.Context, q Querier, stmt string) (rows int64, err error)
+}

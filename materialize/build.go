@@ -304,6 +304,6 @@ func (x *Executor) buildSeed(ctx context.Context, st *Step, rec *recorder) error
 		return err
 	}
 	rec.rows = rows
-	rec.summary = fmt.Sprintf("seed loaded (%d rows)", rows)
+	rec.summary = "seed loaded"
 	return nil
 }

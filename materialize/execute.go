@@ -121,7 +121,7 @@ func (x *Executor) Run(ctx context.Context, p *Plan) ([]*NodeResult, error) {
 // runStep builds one step in its own transaction on its own connection.
 func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
 	r := &NodeResult{Step: st, Started: time.Now()}
-	rec := &recorder{}
+	rec := &recorder{engine: x.Engine}
 	err := x.inTransaction(ctx, rec, func() error { return x.build(ctx, st, rec) })
 	r.Duration = time.Since(r.Started)
 	r.Statements = rec.statements
@@ -170,6 +170,7 @@ func (x *Executor) inTransaction(ctx context.Context, rec *recorder, f func() er
 // recorder runs statements and keeps their text. A dry recorder only keeps
 // the text.
 type recorder struct {
+	engine     dialects.Engine
 	ctx        context.Context
 	q          dialects.Querier
 	dry        bool
@@ -183,6 +184,16 @@ type recorder struct {
 func (r *recorder) exec(sql string) error {
 	r.statements = append(r.statements, sql)
 	if r.dry {
+		return nil
+	}
+	if c, ok := r.engine.(dialects.Counter); ok {
+		n, err := c.ExecCount(r.ctx, r.q, sql)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			r.rows = n
+		}
 		return nil
 	}
 	res, err := r.q.ExecContext(r.ctx, sql)

@@ -137,7 +137,7 @@ func (s *Step) Describe() string {
 // --dry-run. Statements that depend on what the database returns during
 // the run (column comparisons of incremental models) are shown as comments.
 func (x *Executor) Statements(ctx context.Context, st *Step) ([]string, error) {
-	rec := &recorder{dry: true}
+	rec := &recorder{engine: x.Engine, dry: true}
 	err := x.build(ctx, st, rec)
 	return rec.statements, err
 }

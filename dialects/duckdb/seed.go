@@ -13,11 +13,7 @@ import (
 // LoadSeed creates table rel from a CSV file with read_csv: a header row,
 // types inferred from the whole file, empty fields as NULL, UTF-8.
 func (e *Engine) LoadSeed(ctx context.Context, q dialects.Querier, rel models.Relation, csvPath string, types map[string]string) (int64, error) {
-	res, err := q.ExecContext(ctx, e.SeedSQL(rel, csvPath, types))
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
+	return e.ExecCount(ctx, q, e.SeedSQL(rel, csvPath, types))
 }
 
 // SeedSQL is the statement LoadSeed runs.

@@ -1,0 +1,168 @@
+// Package cli is kiln's command line. Run builds the commands afresh for
+// every call and takes its arguments and writers as parameters, so tests
+// drive it in-process exactly as a person drives the binary.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/kiln-sql/kiln/compiler"
+	"github.com/kiln-sql/kiln/dialects"
+	"github.com/kiln-sql/kiln/dialects/duckdb"
+)
+
+// Exit statuses (SPEC §5).
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // a model or test failed, or the project has errors
+	ExitUsage   = 2
+)
+
+// exitError carries an exit status out of a command.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// usageError marks a mistake in how kiln was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// globals are the flags every command takes.
+type globals struct {
+	projectDir string
+	target     string
+	vars       string
+	threads    int
+	quiet      bool
+	logFormat  string
+	noColor    bool
+}
+
+// app is one invocation's state: its writers and flags.
+type app struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	g      globals
+	env    func(string) (string, bool)
+}
+
+// Run runs kiln with args (without the program name) and returns the exit
+// status. Cancelling ctx (Ctrl-C) stops scheduling and cancels running
+// statements.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(stderr, "kiln: %v\n", err)
+		if !strings.Contains(err.Error(), "hint:") {
+			fmt.Fprintln(stderr, "\tTry 'kiln --help'.")
+		}
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "kiln: %v\n", err)
+	return ExitFailure
+}
+
+// isCobraUsage recognises cobra's own argument and flag errors, which it
+// returns as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "flag needs an argument",
+		"invalid argument", "accepts ", "requires at least", "requires at most", "bad flag syntax"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "kiln",
+		Short: "kiln compiles SQL models into tables and views, in dependency order",
+		Long: `kiln is a SQL-first transformation compiler. Models are SQL files with Go
+templates that call ref; kiln builds the dependency graph, checks it, and
+materializes tables, views and incremental tables on DuckDB (embedded, the
+default) or PostgreSQL.`,
+		Example: `  kiln init shop && cd shop
+  kiln seed && kiln run
+  kiln compile --select stg_orders+
+  kiln run --select tag:nightly --exclude customers --threads 8`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&a.g.projectDir, "project-dir", "", "the project directory (default: the current directory or the nearest parent with kiln.yml)")
+	f.StringVar(&a.g.target, "target", "", "the target of kiln.yml's profile to use")
+	f.StringVar(&a.g.vars, "vars", "", `variables as YAML or JSON, e.g. --vars 'start_date: "2024-01-01"'`)
+	f.IntVar(&a.g.threads, "threads", 0, "how many models to build at once (default: the target's threads)")
+	f.BoolVarP(&a.g.quiet, "quiet", "q", false, "print only errors and the summary")
+	f.StringVar(&a.g.logFormat, "log-format", "text", "text or json")
+	f.BoolVar(&a.g.noColor, "no-color", false, "never colour the output (colour is used only on a terminal)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.initCommand(), a.compileCommand(), a.runCommand(), a.seedCommand(), a.lsCommand(), a.cleanCommand())
+	return root
+}
+
+// options turns the global flags into compiler options.
+func (a *app) options() (compiler.Options, error) {
+	if a.g.logFormat != "text" && a.g.logFormat != "json" {
+		return compiler.Options{}, usageError{fmt.Errorf("--log-format must be text or json, not %q", a.g.logFormat)}
+	}
+	dir := a.g.projectDir
+	if dir == "" {
+		dir = "."
+	}
+	dir, err := compiler.FindProjectDir(dir)
+	if err != nil {
+		return compiler.Options{}, usageError{fmt.Errorf("%w (use --project-dir, or kiln init DIR to start one)", err)}
+	}
+	var vars map[string]any
+	if strings.TrimSpace(a.g.vars) != "" {
+		if err := yaml.Unmarshal([]byte(a.g.vars), &vars); err != nil {
+			return compiler.Options{}, usageError{fmt.Errorf("--vars is not YAML or JSON: %v", err)}
+		}
+		if vars == nil {
+			return compiler.Options{}, usageError{fmt.Errorf("--vars needs a mapping, e.g. --vars 'start_date: 2024-01-01'")}
+		}
+	}
+	if a.g.threads < 0 {
+		return compiler.Options{}, usageError{fmt.Errorf("--threads must be positive")}
+	}
+	return compiler.Options{Dir: dir, Target: a.g.target, Vars: vars, Threads: a.g.threads, Env: a.env,
+		Dialects: map[string]compiler.Dialect{"duckdb": duckdb.New()}}, nil
+}
+
+// engines are the databases kiln can run on, by target type.
+func engineFor(typ string) (dialects.Engine, error) {
+	switch typ {
+	case "duckdb":
+		return duckdb.New(), nil
+	}
+	return nil, fmt.Errorf("no engine for target type %q", typ)
+}

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kiln-sql/kiln/compiler"
+	"github.com/kiln-sql/kiln/compiler/selector"
+	"github.com/kiln-sql/kiln/models"
+)
+
+// selection holds the --select and --exclude flags of a command.
+type selection struct {
+	selects  []string
+	excludes []string
+}
+
+func (s *selection) register(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVarP(&s.selects, "select", "s", nil, "nodes to include (dbt's grammar: name, +name, name+, tag:x, path:dir, …); repeatable")
+	cmd.Flags().StringArrayVar(&s.excludes, "exclude", nil, "nodes to leave out, same grammar; repeatable")
+}
+
+// project is a compiled project ready for a command.
+type project struct {
+	opts    compiler.Options
+	res     *compiler.Result
+	printer *printer
+	target  string // the project's target/ directory
+}
+
+// load compiles the project, prints its diagnostics and opens the log file.
+// A project with errors returns exitError{1} after printing them all.
+func (a *app) load() (*project, error) {
+	opts, err := a.options()
+	if err != nil {
+		return nil, err
+	}
+	pr := a.newPrinter()
+	res, err := compiler.Compile(opts)
+	if err != nil {
+		return nil, err
+	}
+	pr.secrets = res.Secrets
+	targetDir := filepath.Join(opts.Dir, "target")
+	if res.Project != nil {
+		if err := os.MkdirAll(targetDir, 0o755); err == nil {
+			if f, err := os.Create(filepath.Join(targetDir, "kiln.log")); err == nil {
+				pr.log = f
+				fmt.Fprintf(f, "kiln %s: %s\n", compiler.Version, strings.Join(os.Args[1:], " "))
+			}
+		}
+	}
+	pr.diagnostics(res.Diagnostics)
+	if res.Diagnostics.HasErrors() {
+		n := len(res.Diagnostics.Errors())
+		pr.summaryLine("%d %s in the project; nothing was run", n, plural(n, "error", "errors"))
+		pr.close()
+		return nil, exitError{ExitFailure}
+	}
+	return &project{opts: opts, res: res, printer: pr, target: targetDir}, nil
+}
+
+func (pr *printer) close() {
+	if c, ok := pr.log.(interface{ Close() error }); ok {
+		c.Close()
+	}
+}
+
+// selectNodes applies --select/--exclude, keeping the given resource types.
+func (p *project) selectNodes(s selection, types ...models.ResourceType) ([]string, error) {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = string(t)
+	}
+	ids, err := p.res.Select(s.selects, s.excludes, selector.Options{ResourceTypes: names, IndirectTests: true})
+	if err != nil {
+		return nil, usageError{selectionError(err)}
+	}
+	return ids, nil
+}
+
+// selectionError formats the selector's errors with their hints.
+func selectionError(err error) error {
+	var b strings.Builder
+	for i, line := range strings.Split(err.Error(), "\n") {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(line)
+	}
+	var se *selector.Error
+	if asSelectorError(err, &se) && se.Hint != "" {
+		b.WriteString("\n\thint: " + se.Hint)
+	}
+	return fmt.Errorf("%s", b.String())
+}
+
+// modelNames maps unique ids of models to their names.
+func (p *project) modelNames(ids []string) []string {
+	var names []string
+	for _, id := range ids {
+		if m, ok := p.res.Node(id).(*models.Model); ok {
+			names = append(names, m.Name)
+		}
+	}
+	return names
+}
+
+func (a *app) compileCommand() *cobra.Command {
+	var sel selection
+	cmd := &cobra.Command{
+		Use:   "compile",
+		Short: "Render and check the selected models; write target/compiled and target/manifest.json",
+		Long: `compile renders every model's template, checks the dependency graph and
+writes the SQL each selected model will run to target/compiled/<model path>,
+and the whole project to target/manifest.json. It touches no database.`,
+		Example: `  kiln compile
+  kiln compile --select stg_orders+
+  cat target/compiled/models/marts/customers.sql`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, err := a.load()
+			if err != nil {
+				return err
+			}
+			defer p.printer.close()
+			ids, err := p.selectNodes(sel, models.ResourceModel)
+			if err != nil {
+				return err
+			}
+			names := p.modelNames(ids)
+			if err := p.res.WriteArtifacts(p.target, names); err != nil {
+				return fmt.Errorf("writing artifacts: %w", err)
+			}
+			p.printer.summaryLine("compiled %d %s to target/compiled; wrote target/manifest.json", len(names), plural(len(names), "model", "models"))
+			return nil
+		},
+	}
+	sel.register(cmd)
+	return cmd
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,22 @@
+// Command kiln compiles SQL models into tables and views. See the README.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/kiln-sql/kiln/cmd/kiln/cli"
+)
+
+func main() {
+	// The first Ctrl-C cancels the run; stop then restores the default, so
+	// a second one ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	os.Exit(cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
