@@ -113,3 +113,32 @@ func lookupVar(vars map[string]any, name string) (any, bool) {
 	}
 	return nil, false
 }
+
+// ParseVars reads --vars: a YAML (or JSON) mapping. Dates stay the strings
+// they were written as, so that '{{ var "d" }}' renders 2024-01-01 and not
+// a Go time.
+func ParseVars(text string) (map[string]any, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &n); err != nil {
+		return nil, err
+	}
+	var vars map[string]any
+	if n.Kind == 0 {
+		return vars, nil
+	}
+	datesAsStrings(&n)
+	if err := n.Decode(&vars); err != nil {
+		return nil, err
+	}
+	return vars, nil
+}
+
+// datesAsStrings retags timestamps as strings below n.
+func datesAsStrings(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!timestamp" {
+		n.Tag = "!!str"
+	}
+	for _, c := range n.Content {
+		datesAsStrings(c)
+	}
+}

@@ -126,6 +126,7 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 	vars := map[string]any{}
 	if vn := mapGet(doc, "vars"); vn != nil {
 		diags = append(diags, in.node(vn, "vars", func(string) bool { return false })...)
+		datesAsStrings(vn)
 		if err := vn.Decode(&vars); err != nil {
 			diags = append(diags, yamlErrors(ProjectFile, vn, err)...)
 		}

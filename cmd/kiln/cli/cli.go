@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 
 	"github.com/kiln-sql/kiln/compiler"
 	"github.com/kiln-sql/kiln/dialects"
@@ -144,7 +143,7 @@ func (a *app) options() (compiler.Options, error) {
 	}
 	var vars map[string]any
 	if strings.TrimSpace(a.g.vars) != "" {
-		if err := yaml.Unmarshal([]byte(a.g.vars), &vars); err != nil {
+		if vars, err = compiler.ParseVars(a.g.vars); err != nil {
 			return compiler.Options{}, usageError{fmt.Errorf("--vars is not YAML or JSON: %v", err)}
 		}
 		if vars == nil {
