@@ -249,6 +249,7 @@ func execDiagnostic(file string, err error) models.Diagnostic {
 	d.Pos.File = m[1]
 	d.Pos.Line, _ = strconv.Atoi(m[2])
 	d.Pos.Col, _ = strconv.Atoi(m[3])
+	d.Pos.Col++ // text/template counts columns from 0
 	msg := callPrefixRE.ReplaceAllString(m[5], "")
 	if execErrRE.MatchString(msg) { // an error inside a macro run by {{ macro }}
 		inner := execDiagnostic(file, errors.New(msg))

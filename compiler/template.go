@@ -113,6 +113,7 @@ func templateParseError(file, text string, err error) models.Diagnostic {
 	} else {
 		d.Pos.Col = 1
 	}
+	d.Hint = "check the {{ … }} on this line: every action needs its closing }} and every string its closing quote"
 	if fm := undefinedFuncRE.FindStringSubmatch(m[4]); fm != nil {
 		if i := strings.Index(lineText, fm[1]); i >= 0 {
 			d.Pos.Col = i + 1
@@ -158,6 +159,7 @@ func (w *walker) pos(n parse.Node) models.Pos {
 	p := models.Pos{File: w.pt.File}
 	if i := strings.LastIndexByte(loc, ':'); i > 0 {
 		p.Col, _ = strconv.Atoi(loc[i+1:])
+		p.Col++ // ErrorContext counts columns from 0
 		rest := loc[:i]
 		if j := strings.LastIndexByte(rest, ':'); j > 0 {
 			p.Line, _ = strconv.Atoi(rest[j+1:])

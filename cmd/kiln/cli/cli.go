@@ -49,6 +49,7 @@ type globals struct {
 
 // app is one invocation's state: its writers and flags.
 type app struct {
+	args   []string
 	ctx    context.Context
 	stdin  io.Reader
 	stdout io.Writer
@@ -61,7 +62,7 @@ type app struct {
 // status. Cancelling ctx (Ctrl-C) stops scheduling and cancels running
 // statements.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
+	a := &app{args: args, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)

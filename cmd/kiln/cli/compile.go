@@ -50,7 +50,7 @@ func (a *app) load() (*project, error) {
 		if err := os.MkdirAll(targetDir, 0o755); err == nil {
 			if f, err := os.Create(filepath.Join(targetDir, "kiln.log")); err == nil {
 				pr.log = f
-				fmt.Fprintf(f, "kiln %s: %s\n", compiler.Version, strings.Join(os.Args[1:], " "))
+				fmt.Fprintf(f, "kiln %s: %s\n", compiler.Version, strings.Join(a.args, " "))
 			}
 		}
 	}

@@ -102,7 +102,7 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 		return exitError{ExitFailure}
 	}
 	defer db.Close()
-	pr.info("kiln %s: %s on target %s (%s), %d %s", compiler.Version, strings.Join(os.Args[1:], " "), proj.Target.Name,
+	pr.info("kiln %s: %s on target %s (%s), %d %s", compiler.Version, strings.Join(a.args, " "), proj.Target.Name,
 		engine.Describe(proj.Dir, proj.Target), proj.Target.Threads, plural(proj.Target.Threads, "thread", "threads"))
 
 	existing, err := engine.Relations(ctx, db, materialize.Schemas(proj))

@@ -1,2 +1,2 @@
-{{/* Converts an integer amount of cents to a decimal amount: {{ template "cents_to_dollars" "amount_cents" }} */}}
-{{ define "cents_to_dollars" }}round({{ . }} / 100.0, 2){{ end }}
+{{/* Converts integer cents to an exact decimal amount: {{ template "cents_to_dollars" "amount_cents" }} */}}
+{{ define "cents_to_dollars" }}cast({{ . }} / 100.0 as decimal(18, 2)){{ end }}
