@@ -1,12 +1,20 @@
 package compiler
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/kiln-sql/kiln/models"
 )
@@ -55,7 +63,6 @@ type ManifestNode struct {
 	RelationName     string          `json:"relation_name"`
 	Checksum         Checksum        `json:"checksum"`
 	CompiledChecksum Checksum        `json:"compiled_checksum"`
-	RawCode          string          `json:"raw_code"`
 	CompiledCode     string          `json:"compiled_code"`
 	CompiledPath     string          `json:"compiled_path,omitempty"`
 }
@@ -122,7 +129,7 @@ func (res *Result) Manifest() *Manifest {
 			Config: m.Config, Tags: m.Config.Tags, Columns: nonNil(m.Columns),
 			DependsOn: DependsOn{Nodes: nonNil(res.Graph.Parents(id)), Macros: nonNil(m.Macros)},
 			Refs:      refs, Sources: srcs, Relation: m.Relation, RelationName: quote(m.Relation),
-			Checksum: sha(m.Raw), CompiledChecksum: sha(compiled), RawCode: m.Raw, CompiledCode: compiled,
+			Checksum: sha(m.Raw), CompiledChecksum: sha(compiled), CompiledCode: compiled,
 			CompiledPath: "target/compiled/" + m.Path,
 		}
 		if m.Config.Materialized == models.Ephemeral {
@@ -171,16 +178,21 @@ func nonNil[T any](s []T) []T {
 }
 
 // WriteArtifacts writes target/manifest.json and target/compiled/<path>
-// for the named models. Files whose content has not changed are left
-// alone, so that a second compile writes almost nothing.
+// for the named models. An index of what was written last time
+// (target/compiled/.kiln-index) lets unchanged files be left alone without
+// reading them, so that a second compile writes almost nothing.
 func (res *Result) WriteArtifacts(targetDir string, names []string) error {
-	data, err := json.MarshalIndent(res.Manifest(), "", "  ")
-	if err != nil {
-		return err
+	mf := res.Manifest()
+	manifestDone := make(chan error, 1)
+	go func() { manifestDone <- mf.WriteFile(filepath.Join(targetDir, "manifest.json")) }()
+
+	compiledDir := filepath.Join(targetDir, "compiled")
+	index := readIndex(compiledDir)
+	next := make(map[string]string, len(index)+len(names))
+	for k, v := range index {
+		next[k] = v
 	}
-	if err := writeIfChanged(filepath.Join(targetDir, "manifest.json"), append(data, '\n')); err != nil {
-		return err
-	}
+	sums := make([]string, len(names))
 	errs := make([]error, len(names))
 	parallel(len(names), func(i int) {
 		m := res.renderer.models[names[i]]
@@ -188,22 +200,80 @@ func (res *Result) WriteArtifacts(targetDir string, names []string) error {
 		if m == nil || !ok {
 			return
 		}
-		errs[i] = writeIfChanged(filepath.Join(targetDir, "compiled", filepath.FromSlash(m.Path)), []byte(sql))
+		sums[i] = mf.Nodes[m.UniqueID(res.Project.Name)].CompiledChecksum.Checksum
+		file := filepath.Join(compiledDir, filepath.FromSlash(m.Path))
+		if index[m.Path] == sums[i] {
+			if fi, err := os.Stat(file); err == nil && fi.Size() == int64(len(sql)) {
+				return
+			}
+		}
+		errs[i] = writeCompiled(file, sql)
 	})
-	for _, err := range errs {
-		if err != nil {
-			return err
+	for i, name := range names {
+		if m := res.renderer.models[name]; m != nil && sums[i] != "" && errs[i] == nil {
+			next[m.Path] = sums[i]
 		}
 	}
-	return nil
+	if err := errors.Join(errs...); err != nil {
+		<-manifestDone
+		return err
+	}
+	if err := writeIndex(compiledDir, index, next); err != nil {
+		<-manifestDone
+		return err
+	}
+	return <-manifestDone
 }
 
-// writeIfChanged writes data atomically unless the file already holds it.
-func writeIfChanged(file string, data []byte) error {
-	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
+// indexFile records the checksum of every compiled file kiln wrote.
+const indexFile = ".kiln-index"
+
+func readIndex(dir string) map[string]string {
+	data, err := os.ReadFile(filepath.Join(dir, indexFile))
+	if err != nil {
+		return map[string]string{}
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if sum, path, ok := strings.Cut(line, " "); ok {
+			out[path] = sum
+		}
+	}
+	return out
+}
+
+func writeIndex(dir string, old, next map[string]string) error {
+	if maps.Equal(old, next) {
 		return nil
 	}
-	return WriteFileAtomic(file, data)
+	paths := make([]string, 0, len(next))
+	for p := range next {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var b strings.Builder
+	for _, p := range paths {
+		b.WriteString(next[p])
+		b.WriteByte(' ')
+		b.WriteString(p)
+		b.WriteByte('\n')
+	}
+	return WriteFileAtomic(filepath.Join(dir, indexFile), []byte(b.String()))
+}
+
+// writeCompiled writes a compiled model unless the file already holds it.
+// Compiled SQL is for reading, not for running, so it is written in place
+// rather than through a temporary file: thousands of renames cost more
+// than the compile itself.
+func writeCompiled(file, sql string) error {
+	err := os.WriteFile(file, []byte(sql), 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return err
+		}
+		err = os.WriteFile(file, []byte(sql), 0o644)
+	}
+	return err
 }
 
 // WriteFileAtomic writes data to a temporary file beside path and renames
@@ -227,4 +297,107 @@ func WriteFileAtomic(file string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), file)
+}
+
+// Encode writes the manifest as JSON: the top level indented, and each
+// node, source and macro on a line of its own, so that a review diff shows
+// which node changed without paying to indent every model's SQL. Keys are
+// sorted; SQL's < and > are not escaped.
+func (m *Manifest) Encode(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	fmt.Fprintf(bw, "{\n  \"metadata\": ")
+	if err := encodeCompact(bw, m.Metadata); err != nil {
+		return err
+	}
+	sections := []struct {
+		name string
+		enc  func(io.Writer) error
+	}{
+		{"nodes", func(w io.Writer) error { return encodeLines(w, m.Nodes) }},
+		{"sources", func(w io.Writer) error { return encodeLines(w, m.Sources) }},
+		{"macros", func(w io.Writer) error { return encodeLines(w, m.Macros) }},
+		{"parent_map", func(w io.Writer) error { return encodeLines(w, m.ParentMap) }},
+		{"child_map", func(w io.Writer) error { return encodeLines(w, m.ChildMap) }},
+	}
+	for _, s := range sections {
+		fmt.Fprintf(bw, ",\n  %q: ", s.name)
+		if err := s.enc(bw); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("\n}\n")
+	return bw.Flush()
+}
+
+// WriteFile writes the manifest to file atomically.
+func (m *Manifest) WriteFile(file string) error {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(file), ".tmp-manifest-*")
+	if err != nil {
+		return err
+	}
+	if err := m.Encode(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), file)
+}
+
+// encodeCompact writes v as one line of JSON without HTML escaping.
+func encodeCompact(w io.Writer, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
+	return err
+}
+
+// encodeLines writes a map with one entry per line, keys sorted, values
+// encoded in parallel batches.
+func encodeLines[V any](w io.Writer, m map[string]V) error {
+	if len(m) == 0 {
+		_, err := io.WriteString(w, "{}")
+		return err
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	io.WriteString(w, "{")
+	const batch = 1024
+	parts := make([]bytes.Buffer, batch)
+	for start := 0; start < len(keys); start += batch {
+		n := min(batch, len(keys)-start)
+		errs := make([]error, n)
+		parallel(n, func(i int) {
+			parts[i].Reset()
+			errs[i] = encodeCompact(&parts[i], m[keys[start+i]])
+		})
+		for i := range n {
+			if errs[i] != nil {
+				return errs[i]
+			}
+			if start+i > 0 {
+				io.WriteString(w, ",")
+			}
+			key, _ := json.Marshal(keys[start+i])
+			io.WriteString(w, "\n    ")
+			w.Write(key)
+			io.WriteString(w, ": ")
+			w.Write(parts[i].Bytes())
+		}
+	}
+	_, err := io.WriteString(w, "\n  }")
+	return err
 }

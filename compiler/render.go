@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/kiln-sql/kiln/compiler/suggest"
 	"github.com/kiln-sql/kiln/models"
@@ -39,7 +40,9 @@ func (e *hintError) Error() string { return e.msg }
 // renderer renders model templates for one project and target. It is safe
 // for concurrent use.
 type renderer struct {
-	base     *template.Template
+	funcs    template.FuncMap // sprig's and kiln's, shared by every model
+	macros   map[string]*parse.Tree
+	macroDep map[string]*deps
 	project  *models.Project
 	dialect  Dialect
 	env      func(string) (string, bool)
@@ -56,6 +59,7 @@ const maxMacroDepth = 64
 
 func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), macros []*parsedTemplate) (*renderer, error) {
 	r := &renderer{project: p, dialect: d, env: env,
+		macros: map[string]*parse.Tree{}, macroDep: map[string]*deps{},
 		models: map[string]*models.Model{}, sources: map[string]*models.Source{}, seeds: map[string]*models.Seed{}}
 	for _, m := range p.Models {
 		r.models[m.Name] = m
@@ -70,6 +74,14 @@ func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), 
 		r.varNames = append(r.varNames, k)
 	}
 	sort.Strings(r.varNames)
+	for _, m := range macros {
+		for name, tree := range m.Trees {
+			if name != m.File { // the file's own text outside of defines
+				r.macros[name] = tree
+				r.macroDep[name] = m.ByTree[name]
+			}
+		}
+	}
 
 	funcs := template.FuncMap{}
 	for k, v := range sprigFuncs {
@@ -84,23 +96,7 @@ func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), 
 		t := p.Target
 		return TargetInfo{Name: t.Name, Type: t.Type, Schema: t.Schema, Threads: t.Threads}
 	}
-	// Placeholders; every rendering replaces them with the model's own.
-	funcs["this"] = func() string { return "" }
-	funcs["is_incremental"] = func() bool { return false }
-	funcs["macro"] = func(string, ...any) (string, error) { return "", nil }
-
-	base := template.New("").Option("missingkey=error").Funcs(funcs)
-	for _, m := range macros {
-		for name, tree := range m.Trees {
-			if name == m.File {
-				continue // the file's own text outside of defines
-			}
-			if _, err := base.AddParseTree(name, tree); err != nil {
-				return nil, err
-			}
-		}
-	}
-	r.base = base
+	r.funcs = funcs
 	return r, nil
 }
 
@@ -111,31 +107,71 @@ type renderOptions struct {
 
 // render executes a model's template. Errors come back as diagnostics
 // positioned in the model file.
+//
+// Each rendering gets a template holding only the trees it can reach (the
+// model's and the macros it calls) and only the functions those trees call:
+// copying every sprig function for each of thousands of models would cost
+// more than rendering them.
 func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.Diagnostic) {
 	pt := r.trees[m.Name]
-	t, err := r.base.Clone()
-	if err != nil {
-		return "", &models.Diagnostic{Pos: models.Pos{File: m.Path}, Severity: models.Error, Message: err.Error()}
+	trees := make(map[string]*parse.Tree, len(pt.Trees)+4)
+	used := map[string]bool{}
+	for name, tree := range pt.Trees {
+		trees[name] = tree
 	}
+	for f := range pt.Funcs {
+		used[f] = true
+	}
+	queue := append([]models.Ref(nil), pt.Calls...)
+	for len(queue) > 0 {
+		name := queue[0].Name
+		queue = queue[1:]
+		if _, ok := trees[name]; ok {
+			continue
+		}
+		tree, ok := r.macros[name]
+		if !ok {
+			continue // reported by inheritMacroDeps
+		}
+		trees[name] = tree
+		d := r.macroDep[name]
+		for f := range d.Funcs {
+			used[f] = true
+		}
+		queue = append(queue, d.Calls...)
+	}
+
+	var t *template.Template
 	depth := 0
 	thisRel := r.relationSQL(m)
-	t.Funcs(template.FuncMap{
-		"this":           func() string { return thisRel },
-		"is_incremental": func() bool { return opts.Incremental },
-		"macro": func(name string, args ...any) (string, error) {
-			if depth++; depth > maxMacroDepth {
-				return "", &hintError{msg: fmt.Sprintf("macro %q calls itself more than %d levels deep", name, maxMacroDepth), hint: "look for a macro that calls itself without an end"}
+	funcs := make(template.FuncMap, len(used))
+	for name := range used {
+		switch name {
+		case "this":
+			funcs[name] = func() string { return thisRel }
+		case "is_incremental":
+			funcs[name] = func() bool { return opts.Incremental }
+		case "macro":
+			funcs[name] = func(name string, args ...any) (string, error) {
+				if depth++; depth > maxMacroDepth {
+					return "", &hintError{msg: fmt.Sprintf("macro %q calls itself more than %d levels deep", name, maxMacroDepth), hint: "look for a macro that calls itself without an end"}
+				}
+				defer func() { depth-- }()
+				if t.Lookup(name) == nil {
+					return "", &hintError{msg: fmt.Sprintf("unknown macro %q", name), hint: suggest.Hint(name, r.macroNames())}
+				}
+				var b strings.Builder
+				err := t.ExecuteTemplate(&b, name, MacroArgs{Args: args})
+				return b.String(), err
 			}
-			defer func() { depth-- }()
-			if t.Lookup(name) == nil {
-				return "", &hintError{msg: fmt.Sprintf("unknown macro %q", name), hint: suggest.Hint(name, r.macroNames())}
+		default:
+			if f, ok := r.funcs[name]; ok {
+				funcs[name] = f
 			}
-			var b strings.Builder
-			err := t.ExecuteTemplate(&b, name, MacroArgs{Args: args})
-			return b.String(), err
-		},
-	})
-	for name, tree := range pt.Trees {
+		}
+	}
+	t = template.New(m.Path).Option("missingkey=error").Funcs(funcs)
+	for name, tree := range trees {
 		if _, err := t.AddParseTree(name, tree); err != nil {
 			return "", &models.Diagnostic{Pos: models.Pos{File: m.Path}, Severity: models.Error, Message: err.Error()}
 		}
@@ -150,12 +186,11 @@ func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.
 }
 
 func (r *renderer) macroNames() []string {
-	var names []string
-	for _, t := range r.base.Templates() {
-		if t.Name() != "" {
-			names = append(names, t.Name())
-		}
+	names := make([]string, 0, len(r.macros))
+	for name := range r.macros {
+		names = append(names, name)
 	}
+	sort.Strings(names)
 	return names
 }
 

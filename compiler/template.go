@@ -50,7 +50,8 @@ type deps struct {
 	Refs    []models.Ref
 	Sources []models.SourceRef
 	Config  []configValue
-	Calls   []models.Ref // templates and macros called by name
+	Calls   []models.Ref    // templates and macros called by name
+	Funcs   map[string]bool // every function the tree calls, to build its function table
 }
 
 // parseTemplate parses text and walks every branch of its tree.
@@ -70,7 +71,7 @@ func parseTemplate(file, text string) *parsedTemplate {
 	sort.Strings(names)
 	for _, name := range names {
 		tree := trees[name]
-		w := &walker{pt: pt, tree: tree, d: &deps{}}
+		w := &walker{pt: pt, tree: tree, d: &deps{Funcs: map[string]bool{}}}
 		if tree.Root != nil {
 			w.node(tree.Root)
 		}
@@ -79,6 +80,12 @@ func parseTemplate(file, text string) *parsedTemplate {
 		pt.Sources = append(pt.Sources, w.d.Sources...)
 		pt.Config = append(pt.Config, w.d.Config...)
 		pt.Calls = append(pt.Calls, w.d.Calls...)
+		if pt.Funcs == nil {
+			pt.Funcs = map[string]bool{}
+		}
+		for f := range w.d.Funcs {
+			pt.Funcs[f] = true
+		}
 	}
 	return pt
 }
@@ -216,6 +223,8 @@ func (w *walker) arg(a parse.Node) {
 		w.pipe(a)
 	case *parse.ChainNode:
 		w.arg(a.Node)
+	case *parse.IdentifierNode:
+		w.d.Funcs[a.Ident] = true
 	}
 }
 
@@ -230,6 +239,7 @@ func (w *walker) command(cmd *parse.CommandNode, piped bool) {
 		w.arg(cmd.Args[0])
 		return
 	}
+	w.d.Funcs[id.Ident] = true
 	args := cmd.Args[1:]
 	switch id.Ident {
 	case "ref":

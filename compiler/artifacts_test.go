@@ -1,0 +1,67 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func compileExample(t *testing.T) *Result {
+	t.Helper()
+	res, err := Compile(Options{Dir: filepath.Join("..", "examples", "jaffle_shop")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Diagnostics.HasErrors() {
+		t.Fatal(res.Diagnostics)
+	}
+	return res
+}
+
+// The manifest's line-per-node encoding is valid JSON that decodes to the
+// same value encoding/json would produce.
+func TestManifestEncodeRoundTrips(t *testing.T) {
+	mf := compileExample(t).Manifest()
+	var b bytes.Buffer
+	if err := mf.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	var got, want any
+	if err := json.Unmarshal(b.Bytes(), &got); err != nil {
+		t.Fatalf("manifest is not JSON: %v\n%s", err, b.String())
+	}
+	std, err := json.Marshal(mf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(std, &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("manifest differs from encoding/json's (-want +got):\n%s", diff)
+	}
+	if bytes.Contains(b.Bytes(), []byte(`\u003c`)) {
+		t.Errorf("SQL's < is escaped in the manifest")
+	}
+}
+
+// The same project compiles to the same manifest bytes every time.
+func TestManifestIsDeterministic(t *testing.T) {
+	var first []byte
+	for i := range 3 {
+		var b bytes.Buffer
+		if err := compileExample(t).Manifest().Encode(&b); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = b.Bytes()
+			continue
+		}
+		if diff := cmp.Diff(string(first), b.String()); diff != "" {
+			t.Fatalf("compile %d gave another manifest (-first +now):\n%s", i+1, diff)
+		}
+	}
+}
