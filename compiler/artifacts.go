@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kiln-sql/kiln/compiler/sqlast"
 	"github.com/kiln-sql/kiln/models"
 )
 
@@ -33,6 +34,8 @@ type Manifest struct {
 	Macros    map[string]ManifestMacro  `json:"macros"`
 	ParentMap map[string][]string       `json:"parent_map"`
 	ChildMap  map[string][]string       `json:"child_map"`
+	// UnitTests are the unit_tests: of the properties files (testartifacts.go).
+	UnitTests map[string]ManifestUnitTest `json:"unit_tests"`
 }
 
 // ManifestMetadata describes the project and target the manifest is for.
@@ -42,6 +45,9 @@ type ManifestMetadata struct {
 	Dialect     string `json:"dialect"`
 	TargetName  string `json:"target_name"`
 	TargetType  string `json:"target_type"`
+	// TargetSchema is the target's schema, so that a comparison with
+	// another target's manifest can tell it from the author's changes.
+	TargetSchema string `json:"target_schema"`
 }
 
 // ManifestNode is a model or seed.
@@ -65,6 +71,16 @@ type ManifestNode struct {
 	CompiledChecksum Checksum        `json:"compiled_checksum"`
 	CompiledCode     string          `json:"compiled_code"`
 	CompiledPath     string          `json:"compiled_path,omitempty"`
+	// What kiln understood of the SQL (analyze.go): the upstream columns
+	// each output column is computed from, and why a model was not
+	// analysed.
+	ColumnLineage map[string][]sqlast.ColumnSource `json:"column_lineage,omitempty"`
+	NotAnalysed   string                           `json:"not_analysed,omitempty"`
+	// Data tests only (testartifacts.go): the generic test and its
+	// arguments, the column it checks and the node it is declared on.
+	TestMetadata *TestMetadata `json:"test_metadata,omitempty"`
+	ColumnName   string        `json:"column_name,omitempty"`
+	AttachedNode string        `json:"attached_node,omitempty"`
 }
 
 // DependsOn lists a node's direct parents and the macros it calls.
@@ -90,6 +106,9 @@ type ManifestSource struct {
 	Columns      []models.Column `json:"columns"`
 	Relation     models.Relation `json:"relation"`
 	RelationName string          `json:"relation_name"`
+	// SourceDescription and Tags come from the source and its table.
+	SourceDescription string   `json:"source_description"`
+	Tags              []string `json:"tags"`
 }
 
 // ManifestMacro is one macro.
@@ -107,7 +126,7 @@ func sha(s string) Checksum {
 func (res *Result) Manifest() *Manifest {
 	p := res.Project
 	mf := &Manifest{
-		Metadata: ManifestMetadata{KilnVersion: Version, ProjectName: p.Name, Dialect: p.Dialect, TargetName: p.Target.Name, TargetType: p.Target.Type},
+		Metadata: ManifestMetadata{KilnVersion: Version, ProjectName: p.Name, Dialect: p.Dialect, TargetName: p.Target.Name, TargetType: p.Target.Type, TargetSchema: p.Target.Schema},
 		Nodes:    map[string]ManifestNode{}, Sources: map[string]ManifestSource{}, Macros: map[string]ManifestMacro{},
 		ParentMap: map[string][]string{}, ChildMap: map[string][]string{},
 	}
@@ -135,6 +154,7 @@ func (res *Result) Manifest() *Manifest {
 		if m.Config.Materialized == models.Ephemeral {
 			n.RelationName = ""
 		}
+		res.annotate(&n, m)
 		mf.Nodes[id] = n
 	}
 	for _, s := range p.Seeds {
@@ -150,11 +170,13 @@ func (res *Result) Manifest() *Manifest {
 	for _, s := range p.Sources {
 		id := s.UniqueID(p.Name)
 		mf.Sources[id] = ManifestSource{UniqueID: id, SourceName: s.SourceName, Name: s.Name, Identifier: s.Identifier,
-			Path: s.Path, Description: s.Description, Columns: nonNil(s.Columns), Relation: s.Relation, RelationName: quote(s.Relation)}
+			Path: s.Path, Description: s.Description, Columns: nonNil(s.Columns), Relation: s.Relation, RelationName: quote(s.Relation),
+			SourceDescription: s.SourceDescription, Tags: nonNil(s.Tags)}
 	}
 	for _, m := range p.Macros {
 		mf.Macros["macro."+p.Name+"."+m.Name] = ManifestMacro{Name: m.Name, Path: m.Pos.File}
 	}
+	res.manifestTests(mf)
 	for _, v := range res.Graph.Vertices() {
 		mf.ParentMap[v] = nonNil(res.Graph.Parents(v))
 		mf.ChildMap[v] = nonNil(res.Graph.Children(v))
@@ -318,6 +340,7 @@ func (m *Manifest) Encode(w io.Writer) error {
 		{"macros", func(w io.Writer) error { return encodeLines(w, m.Macros) }},
 		{"parent_map", func(w io.Writer) error { return encodeLines(w, m.ParentMap) }},
 		{"child_map", func(w io.Writer) error { return encodeLines(w, m.ChildMap) }},
+		{"unit_tests", func(w io.Writer) error { return encodeLines(w, m.UnitTests) }},
 	}
 	for _, s := range sections {
 		fmt.Fprintf(bw, ",\n  %q: ", s.name)

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -26,6 +27,9 @@ type Result struct {
 	// Compiled maps a model's name to its SELECT as it will run, with
 	// ephemeral models inlined as CTEs. Ephemeral models have an entry too.
 	Compiled map[string]string
+	// CompiledTests maps a data test's or unit test's unique id to its SQL:
+	// the query whose rows are failures, or the model run on given rows.
+	CompiledTests map[string]string
 	// Diagnostics are every problem found, sorted.
 	Diagnostics models.Diagnostics
 	// Secrets are values read from the environment into the profile; callers
@@ -34,7 +38,12 @@ type Result struct {
 
 	renderer *renderer
 	byID     map[string]any // *models.Model, *models.Seed, *models.Source
+	// What kiln understood of each model's SQL (analyze.go).
+	analysis map[string]*ModelAnalysis
+	state    *analysisState
+	rendered map[string]string // before transpiling
 	props    *loadedProperties
+	against  *attachedState // --state: the run compared with (state.go)
 }
 
 // identRE is what a model or seed name may look like: kiln uses names as
@@ -238,6 +247,7 @@ func Compile(opts Options) (*Result, error) {
 		return nil, err
 	}
 	r.trees = trees
+	r.deferred = opts.Defer
 	res.renderer = r
 
 	// Render every model whose own template is sound; a model with broken
@@ -262,11 +272,14 @@ func Compile(opts Options) (*Result, error) {
 			raw[m.Name] = rendered[i]
 		}
 	}
+	res.rendered = maps.Clone(raw)
+	res.Diagnostics = append(res.Diagnostics, res.analyze(opts, raw)...)
 	for _, m := range p.Models {
 		if sql, ok := raw[m.Name]; ok {
 			res.Compiled[m.Name] = injectEphemerals(sql, m, r.models, raw)
 		}
 	}
+	res.Diagnostics = append(res.Diagnostics, res.compileTests(files.Tests, read, trees, macroDefs, disabled)...)
 	res.Diagnostics = res.Diagnostics.Sort()
 	return res, nil
 }
@@ -286,6 +299,10 @@ func (res *Result) Render(name string, incremental bool) (string, error) {
 	sql, d := res.renderer.render(m, renderOptions{Incremental: incremental})
 	if d != nil {
 		return "", d
+	}
+	sql, err := res.transpile(name, sql)
+	if err != nil {
+		return "", err
 	}
 	return injectEphemerals(sql, m, res.renderer.models, res.Compiled), nil
 }

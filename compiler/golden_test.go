@@ -18,6 +18,8 @@ var update = flag.Bool("update", false, "rewrite the want/ sections of testdata/
 // TestGolden compiles each testdata/*.txtar project. Files under want/ are
 // the expectations: want/compiled/<model path> for each rendered model,
 // want/deps for every node's parents, and want/diagnostics for the errors.
+// Data tests and unit tests have their SQL under want/compiled/ too, at the
+// path kiln compile writes it to.
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txtar")
 	if err != nil {
@@ -97,6 +99,13 @@ func goldenOutputs(res *Result) map[string]string {
 		if sql, ok := res.Compiled[m.Name]; ok {
 			out["compiled/"+m.Path] = sql
 		}
+	}
+	// Data tests and unit tests: their SQL, where kiln compile writes it.
+	for _, t := range res.Project.Tests {
+		out["compiled/"+t.CompiledPath] = res.CompiledTests[t.UniqueID(res.Project.Name)]
+	}
+	for _, u := range res.Project.UnitTests {
+		out["compiled/"+unitCompiledPath(u)] = res.CompiledTests[u.UniqueID(res.Project.Name)]
 	}
 	if res.Graph != nil {
 		var b strings.Builder

@@ -33,6 +33,16 @@ type Options struct {
 	// Dialects format relation names, by target type; a type missing here
 	// gets ANSI double quotes.
 	Dialects map[string]Dialect
+	// Analyzer parses the rendered SQL (DuckDB's parser, wired by cmd);
+	// nil compiles without understanding the SQL.
+	Analyzer Analyzer
+	// Strict makes a model the parser cannot read an error instead of a
+	// warning.
+	Strict bool
+	// Defer maps model and seed names to the relation that ref renders for
+	// them instead of their own: kiln run --defer reads the models it does
+	// not build from another run's relations (see State.DeferRelations).
+	Defer map[string]models.Relation
 }
 
 // Dialect is what the compiler needs to know of the target's SQL dialect.

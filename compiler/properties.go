@@ -10,11 +10,11 @@ import (
 
 // propertiesFile mirrors a models/**/*.yml file (SPEC §4).
 type propertiesFile struct {
-	Version   any            `yaml:"version"`
-	Sources   []sourceProps  `yaml:"sources"`
-	Models    []resourceProp `yaml:"models"`
-	Seeds     []resourceProp `yaml:"seeds"`
-	UnitTests []yaml.Node    `yaml:"unit_tests"`
+	Version   any             `yaml:"version"`
+	Sources   []sourceProps   `yaml:"sources"`
+	Models    []resourceProp  `yaml:"models"`
+	Seeds     []resourceProp  `yaml:"seeds"`
+	UnitTests []unitTestProps `yaml:"unit_tests"`
 }
 
 type sourceProps struct {
@@ -30,6 +30,7 @@ type sourceTableProps struct {
 	Name        string        `yaml:"name"`
 	Identifier  string        `yaml:"identifier"`
 	Description string        `yaml:"description"`
+	Tags        []string      `yaml:"tags"`
 	Columns     []columnProps `yaml:"columns"`
 	Tests       []testSpec    `yaml:"tests"`
 	DataTests   []testSpec    `yaml:"data_tests"`
@@ -54,6 +55,7 @@ type columnProps struct {
 	DataType    string     `yaml:"data_type"`
 	Description string     `yaml:"description"`
 	Tags        []string   `yaml:"tags"`
+	Quote       *bool      `yaml:"quote"`
 	Tests       []testSpec `yaml:"tests"`
 	DataTests   []testSpec `yaml:"data_tests"`
 }
@@ -75,10 +77,7 @@ func (rp *resourceProp) configValues() ([]configValue, models.Diagnostics) {
 	var out []configValue
 	var diags models.Diagnostics
 	n := &rp.Config
-	if n.Kind == 0 {
-		return nil, nil
-	}
-	if n.Kind != yaml.MappingNode {
+	if n.Kind != 0 && n.Kind != yaml.MappingNode {
 		return nil, models.Diagnostics{{Pos: posOf(rp.file, n), Severity: models.Error, Message: "config needs a mapping", Hint: "for example  config: { materialized: table }"}}
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -103,7 +102,7 @@ func (rp *resourceProp) configValues() ([]configValue, models.Diagnostics) {
 func (rp *resourceProp) columns() []models.Column {
 	cols := make([]models.Column, 0, len(rp.Columns))
 	for _, c := range rp.Columns {
-		cols = append(cols, models.Column{Name: c.Name, DataType: c.DataType, Description: c.Description})
+		cols = append(cols, models.Column{Name: c.Name, DataType: c.DataType, Description: c.Description, Tags: c.Tags})
 	}
 	return cols
 }
@@ -114,10 +113,11 @@ type loadedProperties struct {
 	models  map[string]*resourceProp
 	seeds   map[string]*resourceProp
 	files   map[string]*propertiesFile
+	docs    map[string]*yaml.Node // each file's node tree, for positions
 }
 
 func loadProperties(read func(string) ([]byte, error), files []string, targetSchema string) (*loadedProperties, models.Diagnostics) {
-	lp := &loadedProperties{models: map[string]*resourceProp{}, seeds: map[string]*resourceProp{}, files: map[string]*propertiesFile{}}
+	lp := &loadedProperties{models: map[string]*resourceProp{}, seeds: map[string]*resourceProp{}, files: map[string]*propertiesFile{}, docs: map[string]*yaml.Node{}}
 	var diags models.Diagnostics
 	seenSource := map[string]models.Pos{}
 	for _, file := range files {
@@ -134,6 +134,7 @@ func loadProperties(read func(string) ([]byte, error), files []string, targetSch
 		var pf propertiesFile
 		diags = append(diags, decodeStrict(file, doc, &pf)...)
 		lp.files[file] = &pf
+		lp.docs[file] = doc
 		collect := func(section string, entries []resourceProp, into map[string]*resourceProp) {
 			seq := mapGet(doc, section)
 			for i := range entries {
@@ -185,11 +186,11 @@ func loadProperties(read func(string) ([]byte, error), files []string, targetSch
 				}
 				cols := make([]models.Column, 0, len(t.Columns))
 				for _, c := range t.Columns {
-					cols = append(cols, models.Column{Name: c.Name, DataType: c.DataType, Description: c.Description})
+					cols = append(cols, models.Column{Name: c.Name, DataType: c.DataType, Description: c.Description, Tags: c.Tags})
 				}
 				lp.sources = append(lp.sources, &models.Source{
-					SourceName: s.Name, Name: t.Name, Identifier: ident, Description: t.Description,
-					Columns: cols, Relation: models.Relation{Database: s.Database, Schema: schema, Name: ident},
+					SourceName: s.Name, Name: t.Name, Identifier: ident, Description: t.Description, SourceDescription: s.Description,
+					Columns: cols, Tags: mergeTags(s.Tags, t.Tags), Relation: models.Relation{Database: s.Database, Schema: schema, Name: ident},
 					Pos: tpos, Path: file,
 				})
 			}

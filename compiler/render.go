@@ -51,6 +51,7 @@ type renderer struct {
 	seeds    map[string]*models.Seed
 	trees    map[string]*parsedTemplate // by model name
 	varNames []string
+	deferred map[string]models.Relation // Options.Defer
 }
 
 // maxMacroDepth bounds macro recursion, which text/template does not see
@@ -103,6 +104,9 @@ func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), 
 // renderOptions vary one rendering of a model.
 type renderOptions struct {
 	Incremental bool // what {{ is_incremental }} returns
+	// Funcs replace template functions for this rendering: a unit test
+	// points ref and source at its given rows (unittest.go).
+	Funcs map[string]any
 }
 
 // render executes a model's template. Errors come back as diagnostics
@@ -146,6 +150,10 @@ func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.
 	thisRel := r.relationSQL(m)
 	funcs := make(template.FuncMap, len(used))
 	for name := range used {
+		if f, ok := opts.Funcs[name]; ok {
+			funcs[name] = f
+			continue
+		}
 		switch name {
 		case "this":
 			funcs[name] = func() string { return thisRel }
@@ -224,6 +232,9 @@ func ansiQuote(rel models.Relation) string {
 }
 
 func (r *renderer) ref(name string) (string, error) {
+	if rel, ok := r.deferred[name]; ok {
+		return r.quote(rel), nil
+	}
 	if m, ok := r.models[name]; ok {
 		return r.relationSQL(m), nil
 	}

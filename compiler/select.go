@@ -1,6 +1,9 @@
 package compiler
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/kiln-sql/kiln/compiler/selector"
 	"github.com/kiln-sql/kiln/models"
 )
@@ -33,7 +36,46 @@ func (res *Result) Universe() selector.Universe {
 			Config: map[string][]string{},
 		}
 	}
-	return selector.Universe{Nodes: nodes, Graph: res.Graph}
+	for _, t := range p.Tests {
+		id := t.UniqueID(p.Name)
+		nodes[id] = selector.Node{
+			ID: id, Name: t.Name, ResourceType: string(models.ResourceTest), Package: p.Name, Path: t.Path,
+			FQN: testFQN(p.Name, t), Tags: t.Config.Tags, Config: testConfigMap(t.Config),
+			TestType: string(t.Type), AttachedTo: res.Graph.Parents(id),
+		}
+	}
+	for _, u := range p.UnitTests {
+		id := u.UniqueID(p.Name)
+		var fqn []string
+		if m := res.renderer.models[u.Model]; m != nil {
+			fqn = append([]string{p.Name}, fqnParts(m.Path, "models")...)
+		}
+		nodes[id] = selector.Node{
+			ID: id, Name: u.Name, ResourceType: string(models.ResourceTest), Package: p.Name, Path: u.Path,
+			FQN: append(fqn, u.Name), Tags: u.Config.Tags, Config: map[string][]string{"tags": u.Config.Tags},
+			TestType: string(models.UnitTestType), AttachedTo: res.Graph.Parents(id),
+		}
+	}
+	return selector.Universe{Nodes: nodes, Graph: res.Graph, State: res.selectorState()}
+}
+
+// testFQN is a data test's fully qualified name: the project, the folders
+// of the file that declares it, and its name.
+func testFQN(project string, t *models.Test) []string {
+	root := "tests"
+	if t.Type == models.GenericTest {
+		root, _, _ = strings.Cut(t.Path, "/")
+	}
+	dirs := fqnParts(t.Path, root)
+	return append(append([]string{project}, dirs[:len(dirs)-1]...), t.Name)
+}
+
+func testConfigMap(c models.Config) map[string][]string {
+	m := map[string][]string{"materialized": {string(c.Materialized)}, "tags": c.Tags, "severity": {c.Severity}}
+	if c.StoreFailures != nil {
+		m["store_failures"] = []string{strconv.FormatBool(*c.StoreFailures)}
+	}
+	return m
 }
 
 // Select returns the ids of the selected nodes, sorted. No selects means

@@ -12,6 +12,11 @@ import (
 type StandardDDL struct {
 	// Quote quotes one identifier.
 	Quote func(string) string
+	// TempSchema, when set, qualifies relations that have no schema, which
+	// kiln uses for the session's temporary tables: PostgreSQL's "pg_temp"
+	// names the session's own temporary schema, so that a permanent table of
+	// the same name is never touched by mistake.
+	TempSchema string
 }
 
 // QuoteDouble quotes an identifier with double quotes, doubling any inside.
@@ -21,6 +26,9 @@ func QuoteDouble(name string) string {
 
 // Relation quotes a relation's non-empty parts and joins them with dots.
 func (d StandardDDL) Relation(rel models.Relation) string {
+	if rel.Schema == "" && rel.Database == "" && d.TempSchema != "" {
+		rel.Schema = d.TempSchema
+	}
 	parts := make([]string, 0, 3)
 	for _, p := range []string{rel.Database, rel.Schema, rel.Name} {
 		if p != "" {
@@ -47,7 +55,11 @@ func (d StandardDDL) CreateSchema(schema string) string {
 // the session's own schema, so only its name is used.
 func (d StandardDDL) CreateTableAs(rel models.Relation, query string, temporary bool) string {
 	if temporary {
-		return fmt.Sprintf("create temporary table %s as (\n%s\n)", d.Quote(rel.Name), query)
+		name := d.Quote(rel.Name)
+		if d.TempSchema != "" {
+			name = d.Relation(models.Relation{Name: rel.Name})
+		}
+		return fmt.Sprintf("create temporary table %s as (\n%s\n)", name, query)
 	}
 	return fmt.Sprintf("create table %s as (\n%s\n)", d.Relation(rel), query)
 }
@@ -130,6 +142,22 @@ func (d StandardDDL) Merge(target, source models.Relation, keys, cols []string) 
 	}
 	fmt.Fprintf(&b, "when not matched then insert (%s) values (%s)", d.list(cols), strings.Join(vals, ", "))
 	return b.String()
+}
+
+// Truncate removes every row of a table.
+func (d StandardDDL) Truncate(rel models.Relation) string {
+	return "truncate table " + d.Relation(rel)
+}
+
+// SetComment sets the comment of a relation.
+func (d StandardDDL) SetComment(rel models.Relation, kind RelationKind, text string) string {
+	return fmt.Sprintf("comment on %s %s is %s", kindWord(kind), d.Relation(rel), QuoteLiteral(text))
+}
+
+// QuoteLiteral quotes a string literal with single quotes, doubling any
+// inside.
+func QuoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
 // CreateUniqueIndex creates a unique index on a relation.

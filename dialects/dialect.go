@@ -49,6 +49,10 @@ type DependentView struct {
 	Relation   models.Relation
 	Definition string // the SELECT
 	Kind       RelationKind
+	// Restore are the statements that give the recreated view back what
+	// its definition does not hold: its comment, options, grants and, for a
+	// materialized view, its indexes.
+	Restore []string
 }
 
 // Capabilities say what an engine can do natively.
@@ -85,6 +89,9 @@ type Engine interface {
 	// DependentViews lists the views that read rel, directly or not,
 	// upstream first. Engines whose views bind by name return none.
 	DependentViews(ctx context.Context, q Querier, rel models.Relation) ([]DependentView, error)
+	// Comment returns the comment stored on a relation; "" when it has none,
+	// is missing, or the engine keeps no comments kiln relies on.
+	Comment(ctx context.Context, q Querier, rel models.Relation) (string, error)
 
 	// LoadSeed creates table rel from a CSV file with the engine's bulk
 	// path. types overrides the inferred type of some columns.
@@ -109,6 +116,8 @@ type DDL interface {
 	DeleteMatching(target, source models.Relation, keys []string) string
 	Merge(target, source models.Relation, keys, cols []string) string
 	CreateUniqueIndex(rel models.Relation, name string, cols []string) string
+	SetComment(rel models.Relation, kind RelationKind, text string) string
+	Truncate(rel models.Relation) string
 }
 
 // Counter is implemented by engines whose driver reports the rows a

@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -16,7 +18,7 @@ import (
 // embedded DuckDB and checks every mart against referenceMarts, which
 // recomputes them from the seed CSVs in plain Go. It then checks that a
 // second run and a full refresh change nothing, that the project's data tests
-// pass, and that the incremental order_payments merges late payments.
+// and unit tests pass (one warns on purpose), and that the incremental order_payments merges late payments.
 func TestJaffleShop(t *testing.T) {
 	dir := copyProject(t, filepath.Join("..", "examples", "jaffle_shop"))
 	dbPath := filepath.Join(dir, "target", "dev.duckdb")
@@ -35,6 +37,16 @@ func TestJaffleShop(t *testing.T) {
 	kiln(t, dir, "run", "--full-refresh")
 	sameTables(t, "run --full-refresh", first.Dump, readDatabase(t, dbPath).Dump)
 
+	// Every data test and unit test passes but not_null_customers_email,
+	// which warns on purpose (some customers left no e-mail): a warning
+	// does not fail the command.
+	out := kiln(t, dir, "test")
+	checkTestSummary(t, "kiln test", out)
+	results := readRunResults(t, dir)
+	if r := results["test.jaffle_shop.not_null_customers_email"]; r.Status != "warn" || r.Failures == nil || *r.Failures == 0 {
+		t.Errorf("kiln test: not_null_customers_email = %+v, want a warning with failures", r)
+	}
+
 	// Late payments: one completes a partly paid order (a merge that updates
 	// a row of order_payments), one pays an order that had none (an insert).
 	updated, inserted := addLatePayments(t, dir)
@@ -48,6 +60,98 @@ func TestJaffleShop(t *testing.T) {
 			t.Errorf("reference: order %d should be fully paid after the late payments", id)
 		}
 	}
+}
+
+// TestJaffleShopBuild builds the example with kiln build alone: seeds,
+// models and tests in one walk, each test right after what it tests. The
+// marts match the reference and only the deliberate warning is reported.
+func TestJaffleShopBuild(t *testing.T) {
+	dir := copyProject(t, filepath.Join("..", "examples", "jaffle_shop"))
+	dbPath := filepath.Join(dir, "target", "dev.duckdb")
+
+	out := kiln(t, dir, "build")
+	checkTestSummary(t, "kiln build", out)
+	got := readDatabase(t, dbPath)
+	checkRelations(t, got.Relations)
+	checkMarts(t, "build", referenceMarts(t, dir), got.Marts)
+
+	// Each model's tests ran after it and before its children.
+	results := readRunResults(t, dir)
+	order := map[string]int{}
+	for i, id := range results["order"].order {
+		order[id] = i
+	}
+	for _, c := range []struct{ test, before, after string }{
+		{"test.jaffle_shop.unique_stg_orders_order_id", "model.jaffle_shop.stg_orders", "model.jaffle_shop.orders"},
+		{"test.jaffle_shop.not_null_orders_order_id", "model.jaffle_shop.orders", "model.jaffle_shop.customers"},
+		{"unit_test.jaffle_shop.customers.customer_type_and_lifetime_value", "", "model.jaffle_shop.customers"},
+	} {
+		ti, ok := order[c.test]
+		if !ok {
+			t.Errorf("%s did not run", c.test)
+			continue
+		}
+		if c.before != "" && order[c.before] > ti {
+			t.Errorf("%s ran before %s", c.test, c.before)
+		}
+		if order[c.after] < ti {
+			t.Errorf("%s ran after %s", c.test, c.after)
+		}
+	}
+}
+
+// checkTestSummary checks the summary line of kiln test or kiln build on
+// the example: one warning, no error, nothing skipped.
+func checkTestSummary(t *testing.T, what, out string) {
+	t.Helper()
+	if !strings.Contains(out, " WARN=1 ERROR=0 SKIP=0 ") {
+		t.Errorf("%s: want one warning and no error:\n%s", what, out)
+	}
+}
+
+// runResult is the part of a run_results.json entry the tests read.
+type runResult struct {
+	Status   string `json:"status"`
+	Failures *int64 `json:"failures"`
+	order    []string
+}
+
+// readRunResults reads target/run_results.json by unique id; the entry
+// "order" holds the ids in the order they finished.
+func readRunResults(t *testing.T, dir string) map[string]runResult {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "target", "run_results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rr struct {
+		Results []struct {
+			UniqueID string `json:"unique_id"`
+			runResult
+			Timing []struct {
+				CompletedAt string `json:"completed_at"`
+			} `json:"timing"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(data, &rr); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]runResult{}
+	type done struct{ id, at string }
+	var finished []done
+	for _, r := range rr.Results {
+		out[r.UniqueID] = r.runResult
+		if len(r.Timing) > 0 {
+			finished = append(finished, done{r.UniqueID, r.Timing[0].CompletedAt})
+		}
+	}
+	sort.SliceStable(finished, func(i, j int) bool { return finished[i].at < finished[j].at })
+	var order runResult
+	for _, f := range finished {
+		order.order = append(order.order, f.id)
+	}
+	out["order"] = order
+	return out
 }
 
 // kiln runs the CLI in-process on the project in dir and fails the test

@@ -11,6 +11,7 @@ import (
 	"github.com/kiln-sql/kiln/compiler"
 	"github.com/kiln-sql/kiln/compiler/dag"
 	"github.com/kiln-sql/kiln/dialects"
+	"github.com/kiln-sql/kiln/models"
 )
 
 // The statuses of a node in run_results.json, as dbt names them.
@@ -36,6 +37,8 @@ type NodeResult struct {
 	Notices []string
 	// Err is the failure, for an error, or why the step was skipped.
 	Err error
+	// Test is what a test step found (test.go); nil for other steps.
+	Test *TestOutcome
 }
 
 // Event reports progress: a step started, or a step finished.
@@ -53,6 +56,10 @@ type Executor struct {
 	DB       *sql.DB
 	Compiled *compiler.Result
 	Options  Options
+	// UnitDB is an embedded, in-memory DuckDB that unit tests run on,
+	// whatever the target (unittest.go); needed only when the plan has
+	// unit tests.
+	UnitDB *sql.DB
 	// OnEvent, when set, is called as steps start and finish, one call at a
 	// time.
 	OnEvent func(Event)
@@ -120,6 +127,9 @@ func (x *Executor) Run(ctx context.Context, p *Plan) ([]*NodeResult, error) {
 
 // runStep builds one step in its own transaction on its own connection.
 func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
+	if st.ResourceType == models.ResourceTest {
+		return x.runTest(ctx, st) // test.go
+	}
 	r := &NodeResult{Step: st, Started: time.Now()}
 	rec := &recorder{engine: x.Engine}
 	err := x.inTransaction(ctx, rec, func() error { return x.build(ctx, st, rec) })

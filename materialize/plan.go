@@ -23,6 +23,9 @@ type Options struct {
 	FailFast    bool
 	// ProjectDir resolves seed paths.
 	ProjectDir string
+	// StoreFailures keeps the failing rows of every data test in a table
+	// (--store-failures), as if each had store_failures: true.
+	StoreFailures bool
 }
 
 // Step is one node of a plan: a model or seed to build.
@@ -38,6 +41,9 @@ type Step struct {
 	// Incremental says whether the model is built incrementally this run:
 	// it is incremental, exists, and no full refresh was asked for.
 	Incremental bool
+	// DataTest or UnitTest is set for a test step (test.go).
+	DataTest *models.Test
+	UnitTest *models.UnitTest
 
 	model *models.Model
 	seed  *models.Seed
@@ -56,6 +62,11 @@ type Plan struct {
 // existing is what the database holds now, used to decide between create,
 // replace and incremental paths.
 func NewPlan(res *compiler.Result, selected []string, existing []dialects.Existing, opts Options) (*Plan, error) {
+	return newPlan(res, res.Graph, selected, existing, opts)
+}
+
+// newPlan plans the selected nodes in the order of graph g.
+func newPlan(res *compiler.Result, g *dag.Graph[string], selected []string, existing []dialects.Existing, opts Options) (*Plan, error) {
 	kinds := map[models.Relation]dialects.RelationKind{}
 	for _, e := range existing {
 		kinds[e.Relation] = e.Kind
@@ -70,8 +81,10 @@ func NewPlan(res *compiler.Result, selected []string, existing []dialects.Existi
 			st = &Step{ID: id, Name: n.Name, ResourceType: models.ResourceModel, Path: n.Path, Relation: n.Relation, Materialized: n.Config.Materialized, model: n}
 		case *models.Seed:
 			st = &Step{ID: id, Name: n.Name, ResourceType: models.ResourceSeed, Path: n.Path, Relation: n.Relation, Materialized: models.Table, seed: n}
+		case *models.Test, *models.UnitTest:
+			st = newTestStep(res, id, n, opts)
 		default:
-			continue // sources and tests have nothing to build
+			continue // sources have nothing to build
 		}
 		st.Existing = kinds[st.Relation]
 		if st.Materialized == models.Incremental {
@@ -81,13 +94,13 @@ func NewPlan(res *compiler.Result, selected []string, existing []dialects.Existi
 			}
 			st.Incremental = st.Existing == dialects.KindTable && !full
 		}
-		if st.Materialized != models.Ephemeral {
+		if st.Materialized != models.Ephemeral && st.Relation.Schema != "" {
 			schemas[st.Relation.Schema] = true
 		}
 		keep[id] = true
 		p.byID[id] = st
 	}
-	p.Graph = res.Graph.Subgraph(func(id string) bool { return keep[id] })
+	p.Graph = g.Subgraph(func(id string) bool { return keep[id] })
 	order, err := p.Graph.Sort()
 	if err != nil {
 		return nil, err
@@ -123,6 +136,8 @@ func Schemas(p *models.Project) []string {
 // Describe says in a few words what a step will do, for progress lines.
 func (s *Step) Describe() string {
 	switch {
+	case s.ResourceType == models.ResourceTest:
+		return s.describeTest() // test.go
 	case s.ResourceType == models.ResourceSeed:
 		return "seed file"
 	case s.Materialized == models.Incremental && s.Incremental:
@@ -134,10 +149,20 @@ func (s *Step) Describe() string {
 }
 
 // Statements returns the statements a step would run, for kiln run
-// --dry-run. Statements that depend on what the database returns during
-// the run (column comparisons of incremental models) are shown as comments.
+// --dry-run. It runs none of them; when the Executor has a DB, it reads the
+// catalog (the views that depend on a relation, a materialized view's
+// fingerprint, a seed's columns) to show the statements the run would
+// choose. What depends on the new rows themselves (the columns of an
+// incremental model, whether a seed's columns changed) is shown as
+// comments.
 func (x *Executor) Statements(ctx context.Context, st *Step) ([]string, error) {
-	rec := &recorder{engine: x.Engine, dry: true}
+	if st.ResourceType == models.ResourceTest {
+		return x.testStatements(st), nil // test.go
+	}
+	rec := &recorder{engine: x.Engine, dry: true, ctx: ctx}
+	if x.DB != nil {
+		rec.q = x.DB
+	}
 	err := x.build(ctx, st, rec)
 	return rec.statements, err
 }

@@ -63,6 +63,10 @@ func (r *NodeResult) Record(relationName string) ResultRecord {
 		AdapterResponse: AdapterResponse{Message: r.Status, RowsAffected: r.RowsAffected},
 		RelationName:    relationName,
 	}
+	if r.Test != nil {
+		n := r.Test.Failures
+		rec.Failures = &n
+	}
 	if !r.Started.IsZero() {
 		rec.Timing = append(rec.Timing, Timing{Name: "execute",
 			StartedAt:   r.Started.UTC().Format(time.RFC3339Nano),

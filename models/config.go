@@ -47,7 +47,17 @@ type Config struct {
 	PersistDocs         map[string]bool   `json:"persist_docs,omitempty"`
 	ColumnTypes         map[string]string `json:"column_types,omitempty"` // seeds only
 	Severity            string            `json:"severity,omitempty"`     // tests only
+	// The other keys of a data test's config (dbt's names).
+	Where         string `json:"where,omitempty"`
+	ErrorIf       string `json:"error_if,omitempty"`
+	WarnIf        string `json:"warn_if,omitempty"`
+	StoreFailures *bool  `json:"store_failures,omitempty"`
+	Limit         *int   `json:"limit,omitempty"`
 }
+
+// TestMaterialization is the materialization dbt reports for tests in the
+// manifest; no model can have it.
+const TestMaterialization Materialization = "test"
 
 // Contract is a model's promise about its output columns.
 type Contract struct {

@@ -84,21 +84,15 @@ func (ds Diagnostics) HasErrors() bool {
 }
 
 // Errors returns the entries of Error severity.
-func (ds Diagnostics) Errors() Diagnostics {
-	var out Diagnostics
-	for _, d := range ds {
-		if d.Severity == Error {
-			out = append(out, d)
-		}
-	}
-	return out
-}
+func (ds Diagnostics) Errors() Diagnostics { return ds.bySeverity(Error) }
 
 // Warnings returns the entries of Warning severity.
-func (ds Diagnostics) Warnings() Diagnostics {
+func (ds Diagnostics) Warnings() Diagnostics { return ds.bySeverity(Warning) }
+
+func (ds Diagnostics) bySeverity(s Severity) Diagnostics {
 	var out Diagnostics
 	for _, d := range ds {
-		if d.Severity == Warning {
+		if d.Severity == s {
 			out = append(out, d)
 		}
 	}

@@ -48,6 +48,7 @@ type Column struct {
 	DataType    string   `json:"data_type,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Tests       []string `json:"tests,omitempty"` // names of the tests declared on it
+	Tags        []string `json:"tags,omitempty"`
 }
 
 // Ref is one call of ref found in a template, with where it was written.
@@ -83,14 +84,17 @@ func (m *Model) UniqueID(project string) string { return "model." + project + ".
 
 // Source is one table of a declared source.
 type Source struct {
-	SourceName  string   `json:"source_name"`
-	Name        string   `json:"name"` // the table's name in kiln
-	Identifier  string   `json:"identifier"`
-	Description string   `json:"description,omitempty"`
-	Columns     []Column `json:"columns,omitempty"`
-	Relation    Relation `json:"relation"`
-	Pos         Pos      `json:"-"`
-	Path        string   `json:"path"` // the properties file that declares it
+	SourceName  string `json:"source_name"`
+	Name        string `json:"name"` // the table's name in kiln
+	Identifier  string `json:"identifier"`
+	Description string `json:"description,omitempty"`
+	// SourceDescription is the description of the source the table is in.
+	SourceDescription string   `json:"source_description,omitempty"`
+	Columns           []Column `json:"columns,omitempty"`
+	Tags              []string `json:"tags,omitempty"`
+	Relation          Relation `json:"relation"`
+	Pos               Pos      `json:"-"`
+	Path              string   `json:"path"` // the properties file that declares it
 }
 
 // UniqueID is source.<project>.<source>.<table>.
@@ -132,6 +136,8 @@ type Project struct {
 	Sources    []*Source         `json:"sources"`
 	Seeds      []*Seed           `json:"seeds"`
 	Macros     []Macro           `json:"macros"`
+	Tests      []*Test           `json:"tests"`
+	UnitTests  []*UnitTest       `json:"unit_tests"`
 }
 
 // Model returns the model with the given name, or nil.

@@ -2,6 +2,8 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/kiln-sql/kiln/dialects"
@@ -20,7 +22,11 @@ func (*Engine) ExecCount(ctx context.Context, q dialects.Querier, stmt string) (
 		return n, nil
 	}
 	var n int64
-	if err := q.QueryRowContext(ctx, stmt).Scan(&n); err != nil {
+	err := q.QueryRowContext(ctx, stmt).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) { // create table without AS, e.g. in a hook
+		return 0, nil
+	}
+	if err != nil {
 		return 0, err
 	}
 	return n, nil

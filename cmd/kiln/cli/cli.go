@@ -16,6 +16,7 @@ import (
 	"github.com/kiln-sql/kiln/compiler"
 	"github.com/kiln-sql/kiln/dialects"
 	"github.com/kiln-sql/kiln/dialects/duckdb"
+	"github.com/kiln-sql/kiln/dialects/postgres"
 )
 
 // Exit statuses (SPEC §5).
@@ -45,30 +46,38 @@ type globals struct {
 	quiet      bool
 	logFormat  string
 	noColor    bool
+	strict     bool
 }
 
 // app is one invocation's state: its writers and flags.
 type app struct {
-	args   []string
-	ctx    context.Context
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	g      globals
-	env    func(string) (string, bool)
+	engines map[string]dialects.Engine
+	args    []string
+	ctx     context.Context
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+	g       globals
+	env     func(string) (string, bool)
+	// parser is DuckDB's parser in an in-memory database, opened on first
+	// use and closed when Run returns.
+	parser *duckdb.Parser
 }
 
 // Run runs kiln with args (without the program name) and returns the exit
 // status. Cancelling ctx (Ctrl-C) stops scheduling and cancels running
 // statements.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{args: args, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
+	a := &app{engines: map[string]dialects.Engine{"duckdb": duckdb.New(), "postgres": postgres.New()}, args: args, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if a.parser != nil {
+		a.parser.Close()
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -124,8 +133,11 @@ default) or PostgreSQL.`,
 	f.BoolVarP(&a.g.quiet, "quiet", "q", false, "print only errors and the summary")
 	f.StringVar(&a.g.logFormat, "log-format", "text", "text or json")
 	f.BoolVar(&a.g.noColor, "no-color", false, "never colour the output (colour is used only on a terminal)")
+	f.BoolVar(&a.g.strict, "strict", false, "make a model that kiln's SQL parser cannot read an error, not a warning")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.initCommand(), a.compileCommand(), a.runCommand(), a.seedCommand(), a.lsCommand(), a.cleanCommand())
+	root.AddCommand(a.testCommand(), a.buildCommand())
+	root.AddCommand(a.lineageCommand())
 	return root
 }
 
@@ -155,14 +167,14 @@ func (a *app) options() (compiler.Options, error) {
 		return compiler.Options{}, usageError{fmt.Errorf("--threads must be positive")}
 	}
 	return compiler.Options{Dir: dir, Target: a.g.target, Vars: vars, Threads: a.g.threads, Env: a.env,
-		Dialects: map[string]compiler.Dialect{"duckdb": duckdb.New()}}, nil
+		Dialects: map[string]compiler.Dialect{"duckdb": a.engines["duckdb"], "postgres": a.engines["postgres"]}, Analyzer: a.sqlParser(), Strict: a.g.strict}, nil
 }
 
-// engines are the databases kiln can run on, by target type.
-func engineFor(typ string) (dialects.Engine, error) {
-	switch typ {
-	case "duckdb":
-		return duckdb.New(), nil
+// engineFor returns the engine for a target type. The same value serves
+// the compiler (quoting) and the run (Open records what the server can do).
+func (a *app) engineFor(typ string) (dialects.Engine, error) {
+	if e, ok := a.engines[typ]; ok {
+		return e, nil
 	}
 	return nil, fmt.Errorf("no engine for target type %q", typ)
 }

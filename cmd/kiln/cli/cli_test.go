@@ -107,7 +107,7 @@ func TestInitSeedRunCompileLs(t *testing.T) {
 	dir := newProject(t)
 	mustKiln(t, dir, "seed")
 	r := mustKiln(t, dir, "run")
-	if !strings.Contains(r.stdout, "PASS=3 ERROR=0 SKIP=0 TOTAL=3") {
+	if !strings.Contains(r.stdout, "PASS=3 WARN=0 ERROR=0 SKIP=0 TOTAL=3") {
 		t.Errorf("run summary missing:\n%s", r.stdout)
 	}
 	got := dump(t, dir)
@@ -131,8 +131,9 @@ func TestInitSeedRunCompileLs(t *testing.T) {
 		t.Errorf("second run changed the data (-first +second):\n%s", diff)
 	}
 
+	// Selecting a node selects its tests too, as in dbt.
 	r = mustKiln(t, dir, "ls", "--select", "+customers", "--output", "name")
-	if diff := cmp.Diff("customers\nstg_customers\nstg_orders\nraw_customers\nraw_orders\n", r.stdout); diff != "" {
+	if diff := cmp.Diff("customers\nstg_customers\nstg_orders\nraw_customers\nraw_orders\nnot_null_customers_customer_id\nunique_customers_customer_id\n", r.stdout); diff != "" {
 		t.Errorf("ls +customers (-want +got):\n%s", diff)
 	}
 	r = mustKiln(t, dir, "compile", "--select", "stg_orders")
@@ -211,7 +212,7 @@ func TestFailingModelSkipsDescendants(t *testing.T) {
 	if r.code != ExitFailure {
 		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "PASS=3 ERROR=1 SKIP=1 TOTAL=5") {
+	if !strings.Contains(r.stdout, "PASS=3 WARN=0 ERROR=1 SKIP=1 TOTAL=5") {
 		t.Errorf("summary:\n%s", r.stdout)
 	}
 	var rr struct {

@@ -128,7 +128,7 @@ and the whole project to target/manifest.json. It touches no database.`,
 				return err
 			}
 			defer p.printer.close()
-			ids, err := p.selectNodes(sel, models.ResourceModel)
+			ids, err := p.selectNodes(sel, models.ResourceModel, models.ResourceTest)
 			if err != nil {
 				return err
 			}
@@ -136,7 +136,14 @@ and the whole project to target/manifest.json. It touches no database.`,
 			if err := p.res.WriteArtifacts(p.target, names); err != nil {
 				return fmt.Errorf("writing artifacts: %w", err)
 			}
-			p.printer.summaryLine("compiled %d %s to target/compiled; wrote target/manifest.json", len(names), plural(len(names), "model", "models"))
+			if err := p.res.WriteTestArtifacts(p.target, ids); err != nil {
+				return fmt.Errorf("writing artifacts: %w", err)
+			}
+			tests := ""
+			if n := len(ids) - len(names); n > 0 {
+				tests = fmt.Sprintf(" and %d %s", n, plural(n, "test", "tests"))
+			}
+			p.printer.summaryLine("compiled %d %s%s to target/compiled; wrote target/manifest.json", len(names), plural(len(names), "model", "models"), tests)
 			return nil
 		},
 	}

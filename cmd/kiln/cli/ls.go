@@ -95,6 +95,10 @@ func (p *project) entry(id string) lsEntry {
 	case *models.Source:
 		e.Name, e.ResourceType, e.Path = n.SourceName+"."+n.Name, string(models.ResourceSource), n.Path
 		e.Relation = n.Relation.String()
+	case *models.Test:
+		e.Name, e.ResourceType, e.Path, e.Tags, e.Config = n.Name, string(models.ResourceTest), n.Path, n.Config.Tags, n.Config
+	case *models.UnitTest:
+		e.Name, e.ResourceType, e.Path, e.Tags, e.Config = n.Name, "unit_test", n.Path, n.Config.Tags, n.Config
 	}
 	return e
 }

@@ -138,6 +138,10 @@ func (p *printer) diagnostics(ds models.Diagnostics) {
 
 // event prints a step starting or finishing, with the run's progress.
 func (p *printer) event(e materialize.Event) {
+	if e.Step.ResourceType == models.ResourceTest {
+		p.testEvent(e) // test.go
+		return
+	}
 	st := e.Step
 	elapsed := time.Since(p.start).Seconds()
 	fields := map[string]any{"node": st.ID, "done": e.Finished, "total": e.Total, "running": e.Running, "elapsed": elapsed}

@@ -20,9 +20,10 @@ import (
 // runFlags are the flags of the commands that build relations.
 type runFlags struct {
 	selection
-	fullRefresh bool
-	failFast    bool
-	dryRun      bool
+	fullRefresh   bool
+	failFast      bool
+	dryRun        bool
+	storeFailures bool // test and build
 }
 
 func (a *app) runCommand() *cobra.Command {
@@ -75,7 +76,8 @@ otherwise. A reload replaces the table in one transaction.`,
 	return cmd
 }
 
-// build compiles, selects, plans and executes: the body of run and seed.
+// build compiles, selects, plans and executes: the body of run, seed, test
+// and build.
 func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	p, err := a.load()
 	if err != nil {
@@ -90,37 +92,51 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	if err := p.res.WriteArtifacts(p.target, p.modelNames(ids)); err != nil {
 		return fmt.Errorf("writing artifacts: %w", err)
 	}
+	if err := p.res.WriteTestArtifacts(p.target, ids); err != nil {
+		return fmt.Errorf("writing artifacts: %w", err)
+	}
 	proj := p.res.Project
-	engine, err := engineFor(proj.Target.Type)
+	engine, err := a.engineFor(proj.Target.Type)
 	if err != nil {
 		return err
 	}
 	ctx := a.ctx
-	db, err := engine.Open(ctx, proj.Dir, proj.Target)
-	if err != nil {
-		pr.emit("error", err.Error(), nil)
-		return exitError{ExitFailure}
+	var db *sql.DB // nil when only unit tests run
+	if needsTarget(p.res, ids) {
+		if db, err = engine.Open(ctx, proj.Dir, proj.Target); err != nil {
+			pr.emit("error", err.Error(), nil)
+			return exitError{ExitFailure}
+		}
+		defer db.Close()
 	}
-	defer db.Close()
 	pr.info("kiln %s: %s on target %s (%s), %d %s", compiler.Version, strings.Join(a.args, " "), proj.Target.Name,
 		engine.Describe(proj.Dir, proj.Target), proj.Target.Threads, plural(proj.Target.Threads, "thread", "threads"))
 
-	existing, err := engine.Relations(ctx, db, materialize.Schemas(proj))
-	if err != nil {
-		pr.emit("error", err.Error(), nil)
-		return exitError{ExitFailure}
+	var existing []dialects.Existing
+	if db != nil {
+		if existing, err = engine.Relations(ctx, db, materialize.Schemas(proj)); err != nil {
+			pr.emit("error", err.Error(), nil)
+			return exitError{ExitFailure}
+		}
 	}
-	opts := materialize.Options{Threads: proj.Target.Threads, FullRefresh: f.fullRefresh, FailFast: f.failFast, ProjectDir: proj.Dir}
-	plan, err := materialize.NewPlan(p.res, ids, existing, opts)
+	opts := materialize.Options{Threads: proj.Target.Threads, FullRefresh: f.fullRefresh, FailFast: f.failFast, ProjectDir: proj.Dir, StoreFailures: f.storeFailures}
+	plan, err := newPlan(p.res, ids, existing, opts, types)
 	if err != nil {
 		return err
 	}
 	x := &materialize.Executor{Engine: engine, DB: db, Compiled: p.res, Options: opts, OnEvent: pr.event}
+	if hasUnitTests(plan) && !f.dryRun {
+		if x.UnitDB, err = openUnitDB(ctx); err != nil {
+			pr.emit("error", err.Error(), nil)
+			return exitError{ExitFailure}
+		}
+		defer x.UnitDB.Close()
+	}
 	if f.dryRun {
 		return a.printPlan(ctx, x, plan, pr)
 	}
 	if len(plan.Steps) == 0 {
-		pr.summaryLine("nothing to do: the selection holds no %s", plural(2, string(types[0]), string(types[0])+"s"))
+		pr.summaryLine("nothing to do: the selection holds no %s", nothingSelected(types))
 		return nil
 	}
 	if err := runHooks(ctx, db, proj.OnRunStart, "on-run-start"); err != nil {
@@ -129,7 +145,7 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	}
 	start := time.Now()
 	results, runErr := x.Run(ctx, plan)
-	if runErr == nil || ctx.Err() == nil {
+	if db != nil && (runErr == nil || ctx.Err() == nil) {
 		if err := runHooks(ctx, db, proj.OnRunEnd, "on-run-end"); err != nil {
 			pr.emit("error", err.Error(), nil)
 			runErr = err
@@ -152,8 +168,12 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	return nil
 }
 
-// runHooks runs on-run-start or on-run-end statements.
+// runHooks runs on-run-start or on-run-end statements; none without a
+// database.
 func runHooks(ctx context.Context, db *sql.DB, hooks []string, what string) error {
+	if db == nil {
+		return nil
+	}
 	for _, h := range hooks {
 		if _, err := db.ExecContext(ctx, h); err != nil {
 			return fmt.Errorf("%s hook failed: %w\n\tthe hook: %s", what, err, h)
@@ -172,7 +192,11 @@ func (a *app) printPlan(ctx context.Context, x *materialize.Executor, plan *mate
 		if err != nil {
 			return err
 		}
-		pr.info("-- %d of %d: %s %s (%s)", i+1, len(plan.Steps), st.Describe(), st.Relation, st.Path)
+		what := st.Relation.String()
+		if st.ResourceType == models.ResourceTest {
+			what = st.Name
+		}
+		pr.info("-- %d of %d: %s %s (%s)", i+1, len(plan.Steps), st.Describe(), what, st.Path)
 		for _, s := range stmts {
 			if strings.HasPrefix(s, "--") {
 				pr.info("%s", s)
@@ -187,30 +211,38 @@ func (a *app) printPlan(ctx context.Context, x *materialize.Executor, plan *mate
 }
 
 // summarize prints the end-of-run counts and whether anything failed.
+// A failed test counts as an error, a passed one as a pass; warnings are
+// shown with their failing rows and do not count as failures.
 func summarize(pr *printer, results []*materialize.NodeResult, elapsed time.Duration) bool {
-	var ok, errs, skipped int
+	var ok, warns, errs, skipped int
 	for _, r := range results {
 		switch r.Status {
-		case materialize.StatusSuccess:
+		case materialize.StatusSuccess, materialize.StatusPass:
 			ok++
-		case materialize.StatusError:
+		case materialize.StatusWarn:
+			warns++
+		case materialize.StatusError, materialize.StatusFail:
 			errs++
 		case materialize.StatusSkipped:
 			skipped++
 		}
 	}
-	if errs > 0 || skipped > 0 {
+	if errs > 0 || skipped > 0 || warns > 0 {
 		pr.info("")
 		for _, r := range results {
-			switch r.Status {
-			case materialize.StatusError:
+			switch {
+			case r.Status == materialize.StatusWarn:
+				pr.testReport(r, pr.paint(yellow, "WARN "))
+			case r.Status == materialize.StatusFail:
+				pr.testReport(r, pr.paint(red, "FAIL "))
+			case r.Status == materialize.StatusError:
 				pr.emit("error", fmt.Sprintf("%s %s: %s", pr.paint(red, "ERROR"), r.Step.Name, r.Message), map[string]any{"node": r.Step.ID})
-			case materialize.StatusSkipped:
+			case r.Status == materialize.StatusSkipped:
 				pr.emit("warn", fmt.Sprintf("%s %s: %s", pr.paint(yellow, "SKIP "), r.Step.Name, r.Message), map[string]any{"node": r.Step.ID})
 			}
 		}
 	}
-	pr.summaryLine("Done in %.2fs. PASS=%d ERROR=%d SKIP=%d TOTAL=%d", elapsed.Seconds(), ok, errs, skipped, len(results))
+	pr.summaryLine("Done in %.2fs. PASS=%d WARN=%d ERROR=%d SKIP=%d TOTAL=%d", elapsed.Seconds(), ok, warns, errs, skipped, len(results))
 	return errs > 0 || skipped > 0
 }
 
@@ -223,13 +255,16 @@ func writeRunArtifacts(p *project, engine dialects.Engine, results []*materializ
 	}
 	for _, r := range results {
 		rel := ""
-		if r.Step.Materialized != models.Ephemeral {
+		if r.Step.Materialized != models.Ephemeral && r.Step.Relation.Name != "" {
 			rel = engine.QuoteRelation(r.Step.Relation)
 		}
 		rec := r.Record(rel)
 		rec.Message = p.printer.redact(rec.Message)
-		if r.Step.ResourceType == models.ResourceModel {
+		switch r.Step.ResourceType {
+		case models.ResourceModel:
 			rec.CompiledCode = p.res.Compiled[r.Step.Name]
+		case models.ResourceTest:
+			rec.CompiledCode = p.res.CompiledTests[r.Step.ID]
 		}
 		rr.Results = append(rr.Results, rec)
 		if len(r.Statements) > 0 {

@@ -1,0 +1,774 @@
+package compiler
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/kiln-sql/kiln/compiler/sqlast"
+	"github.com/kiln-sql/kiln/compiler/suggest"
+	"github.com/kiln-sql/kiln/models"
+)
+
+// Analyzer parses and binds SQL for the compiler. It is DuckDB's parser
+// run in an in-memory database (dialects/duckdb.Parser); cmd wires it in
+// through Options. Without one, kiln compiles without understanding the
+// SQL.
+type Analyzer interface {
+	// Serialize returns, for each query, the output of DuckDB's
+	// json_serialize_sql: the parse tree, or the parser's error.
+	Serialize(ctx context.Context, queries []string) ([]string, error)
+	// Bind runs setup in a scratch database, creates a view for each query
+	// as relations[i], in order, and returns each view's columns or why
+	// it could not be bound.
+	Bind(ctx context.Context, setup []string, relations []models.Relation, queries []string) ([][]models.Column, []string, error)
+}
+
+// ModelAnalysis is what kiln understood of one model's SQL.
+type ModelAnalysis struct {
+	// Columns are the model's output columns, with DuckDB's types where it
+	// could bind the query. Nil when they are not known.
+	Columns []models.Column
+	// Lineage maps each output column to the upstream columns it is
+	// computed from.
+	Lineage map[string][]sqlast.ColumnSource
+	// Reads are the ids of the nodes the SQL reads, in order of appearance.
+	Reads []string
+	// NotAnalysed holds the parser's message when it could not read the
+	// model; the model then runs as written.
+	NotAnalysed string
+	// Key identifies the inputs the analysis was made from, for the cache.
+	Key string
+	// diagnostics found, relative to the rendered SQL
+	Problems []problem
+	// Transpiled is the SQL printed for the target's dialect, if it differs.
+	Transpiled string
+	TypesBound bool
+}
+
+// problem is a diagnostic positioned by a byte offset in the rendered SQL.
+type problem struct {
+	Offset   int
+	Severity models.Severity
+	Message  string
+	Hint     string
+	Token    string // the text at Offset, to find it in the template
+	Column   bool   // an unknown column, dropped when DuckDB binds the query
+}
+
+// analysisVersion changes whenever the cached analysis would change: with
+// kiln's version, and with the executable itself (its size and time), so
+// that a rebuilt kiln never trusts an older kiln's cache.
+var analysisVersion = func() string {
+	v := "kiln-analysis-1 " + Version
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			v += fmt.Sprintf(" %d %d", fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return v
+}()
+
+// analysisState is the part of a compile that analysis needs later (for
+// Render of incremental models and for lineage).
+type analysisState struct {
+	analyzer Analyzer
+	catalog  *catalog
+	target   sqlast.Dialect // "" when no transpiling is needed
+}
+
+// targetDialect says which dialect the compiled SQL must be printed in, ""
+// when it is the project's own.
+func targetDialect(p *models.Project) (sqlast.Dialect, error) {
+	if p.Dialect == "" || p.Dialect == p.Target.Type {
+		return "", nil
+	}
+	if p.Dialect == "duckdb" && p.Target.Type == "postgres" {
+		return sqlast.Postgres, nil
+	}
+	return "", fmt.Errorf("kiln cannot transpile models written in %s to %s", p.Dialect, p.Target.Type)
+}
+
+// analyze parses every rendered model, infers its columns and lineage,
+// checks its column references and, when the target's dialect differs from
+// the project's, replaces raw[name] with the transpiled SQL. Models whose
+// key is in the cache under target/ are not parsed again.
+func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnostics {
+	az := opts.Analyzer
+	if az == nil {
+		return nil
+	}
+	p := res.Project
+	ctx := context.Background()
+	var diags models.Diagnostics
+	target, err := targetDialect(p)
+	if err != nil {
+		return models.Diagnostics{{Pos: models.Pos{File: ProjectFile}, Severity: models.Error, Message: err.Error(),
+			Hint: "write the models in the target's dialect, or set dialect: to it in kiln.yml"}}
+	}
+	cat := newCatalog(res)
+	res.analysis = map[string]*ModelAnalysis{}
+	res.state = &analysisState{analyzer: az, catalog: cat, target: target}
+
+	order, err := res.Graph.Sort()
+	if err != nil {
+		return nil // cycles are reported by the graph check
+	}
+	cacheFile := filepath.Join(p.Dir, "target", ".kiln", "analysis.gob")
+	cache := loadAnalysisCache(cacheFile)
+
+	// Keys: the model's SQL and the keys of what it reads (a Merkle
+	// chain), the target dialect, and the declared columns of sources and
+	// seeds' files.
+	keys := map[string]string{}
+	var todo []*models.Model
+	var modelsInOrder []*models.Model
+	for _, id := range order {
+		m, ok := res.byID[id].(*models.Model)
+		if !ok {
+			continue
+		}
+		sql, ok := raw[m.Name]
+		if !ok {
+			continue
+		}
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%t\x00", analysisVersion, p.Dialect, target, sql, opts.Strict)
+		for _, parent := range res.Graph.Parents(id) {
+			fmt.Fprintf(h, "%s=%s\x00", parent, keys[parent])
+		}
+		keys[id] = hex.EncodeToString(h.Sum(nil))
+		modelsInOrder = append(modelsInOrder, m)
+		if c, ok := cache[keys[id]]; ok {
+			res.analysis[m.Name] = c
+			continue
+		}
+		todo = append(todo, m)
+	}
+	for _, s := range p.Seeds {
+		keys[s.UniqueID(p.Name)] = fileChecksum(filepath.Join(p.Dir, s.Path)).Checksum
+	}
+
+	// Parse what the cache does not have.
+	trees, perr := res.parseModels(ctx, az, todo, raw)
+	if perr != nil {
+		return models.Diagnostics{{Pos: models.Pos{File: ProjectFile}, Severity: models.Error, Message: "analysing the SQL: " + perr.Error()}}
+	}
+	fresh := map[string]*sqlast.Statement{}
+	for _, m := range modelsInOrder {
+		a := res.analysis[m.Name]
+		if a == nil {
+			a = &ModelAnalysis{Key: keys[m.UniqueID(p.Name)]}
+			t := trees[m.Name]
+			switch {
+			case t.err != nil:
+				a.NotAnalysed = t.err.Message
+				sev := models.Warning
+				msg := "not analysed: " + t.err.Message
+				if t.err.Syntax() && p.Dialect == "duckdb" || opts.Strict || target != "" {
+					sev = models.Error
+				}
+				if t.err.Syntax() && p.Dialect == "duckdb" {
+					msg = "syntax error: " + strings.TrimPrefix(t.err.Message, "syntax error ")
+				}
+				off := t.err.Position
+				if off < 0 {
+					off = 0
+				}
+				a.Problems = append(a.Problems, problem{Offset: off, Severity: sev, Message: msg, Token: tokenAt(raw[m.Name], off)})
+			case t.stmt != nil:
+				fresh[m.Name] = t.stmt
+				res.analyseOne(m, t.stmt, a, raw[m.Name], cat, target)
+			}
+			res.analysis[m.Name] = a
+		}
+		cat.setModel(m, a)
+	}
+
+	// Types: DuckDB binds the freshly analysed models against empty
+	// relations; cached models contribute their columns as tables.
+	if p.Dialect == "duckdb" && len(fresh) > 0 {
+		if err := res.bindTypes(ctx, az, modelsInOrder, fresh, raw, cat); err != nil {
+			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: ProjectFile}, Severity: models.Warning, Message: "column types are unknown: " + err.Error()})
+		}
+	}
+
+	// Transpile with the types that binding found.
+	if target != "" {
+		for _, m := range modelsInOrder {
+			st := fresh[m.Name]
+			a := res.analysis[m.Name]
+			if st == nil {
+				continue
+			}
+			an := sqlast.Analyze(st, cat)
+			out, err := sqlast.Print(st, sqlast.PrintOptions{Dialect: target, Analysis: an})
+			var ue *sqlast.UnsupportedError
+			switch {
+			case errors.As(err, &ue):
+				off := 0
+				if ue.Location != sqlast.NoLocation {
+					off = int(ue.Location)
+				}
+				a.Problems = append(a.Problems, problem{Offset: off, Severity: models.Error, Token: tokenAt(raw[m.Name], off),
+					Message: fmt.Sprintf("%s cannot be carried over to %s", ue.Construct, target), Hint: ue.Hint})
+			case err != nil:
+				a.Problems = append(a.Problems, problem{Severity: models.Error, Message: err.Error()})
+			default:
+				a.Transpiled = out + "\n"
+			}
+		}
+	}
+
+	for _, m := range modelsInOrder {
+		a := res.analysis[m.Name]
+		if a.Transpiled != "" {
+			raw[m.Name] = a.Transpiled
+		}
+		diags = append(diags, res.positionProblems(m, a)...)
+	}
+
+	// Keep the cache to what this project has now.
+	next := make(map[string]*ModelAnalysis, len(res.analysis))
+	for _, a := range res.analysis {
+		next[a.Key] = a
+	}
+	saveAnalysisCache(cacheFile, next)
+	return diags
+}
+
+type parsed struct {
+	stmt *sqlast.Statement
+	err  *sqlast.ParseError
+}
+
+// parseModels parses the rendered SQL of ms. Queries go to DuckDB in
+// batches joined by semicolons; a batch that fails, or does not give one
+// statement per query, is parsed again one query at a time so that each
+// error belongs to its model.
+func (res *Result) parseModels(ctx context.Context, az Analyzer, ms []*models.Model, raw map[string]string) (map[string]parsed, error) {
+	out := make(map[string]parsed, len(ms))
+	if len(ms) == 0 {
+		return out, nil
+	}
+	const batchSize = 64
+	type batch struct {
+		names   []string
+		offsets []int
+		text    string
+	}
+	var batches []batch
+	for lo := 0; lo < len(ms); lo += batchSize {
+		hi := min(lo+batchSize, len(ms))
+		var b batch
+		var sb strings.Builder
+		for _, m := range ms[lo:hi] {
+			if sb.Len() > 0 {
+				sb.WriteString(";\n")
+			}
+			b.names = append(b.names, m.Name)
+			b.offsets = append(b.offsets, sb.Len())
+			sb.WriteString(TrimStatement(raw[m.Name]))
+		}
+		b.text = sb.String()
+		batches = append(batches, b)
+	}
+	texts := make([]string, len(batches))
+	for i, b := range batches {
+		texts[i] = b.text
+	}
+	jsons, err := az.Serialize(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	var retry []string
+	parallel(len(batches), func(i int) {
+		b := batches[i]
+		stmts, err := sqlast.Decode([]byte(jsons[i]))
+		if err != nil || len(stmts) != len(b.names) {
+			mu.Lock()
+			retry = append(retry, b.names...)
+			mu.Unlock()
+			return
+		}
+		for j, st := range stmts {
+			if b.offsets[j] > 0 {
+				sqlast.Shift(st, -int64(b.offsets[j]))
+			}
+			mu.Lock()
+			out[b.names[j]] = parsed{stmt: st}
+			mu.Unlock()
+		}
+	})
+	if len(retry) == 0 {
+		return out, nil
+	}
+	sort.Strings(retry)
+	texts = make([]string, len(retry))
+	for i, name := range retry {
+		texts[i] = TrimStatement(raw[name])
+	}
+	jsons, err = az.Serialize(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
+	for i, name := range retry {
+		stmts, err := sqlast.Decode([]byte(jsons[i]))
+		var pe *sqlast.ParseError
+		switch {
+		case errors.As(err, &pe):
+			out[name] = parsed{err: pe}
+		case err != nil:
+			out[name] = parsed{err: &sqlast.ParseError{Message: err.Error(), Position: -1}}
+		case len(stmts) != 1:
+			out[name] = parsed{err: &sqlast.ParseError{Message: fmt.Sprintf("a model is one SELECT statement; this one has %d", len(stmts)), Position: -1, Type: "kiln"}}
+		default:
+			out[name] = parsed{stmt: stmts[0]}
+		}
+	}
+	return out, nil
+}
+
+// analyseOne runs the column analysis of one model.
+func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAnalysis, sql string, cat *catalog, target sqlast.Dialect) {
+	an := sqlast.Analyze(st, cat)
+	seen := map[string]bool{}
+	for _, r := range an.Reads {
+		if r.Function {
+			continue
+		}
+		if r.ID == "" {
+			name := r.Name
+			if r.Schema != "" {
+				name = r.Schema + "." + r.Name
+			}
+			off := int(r.Location)
+			if r.Location == sqlast.NoLocation {
+				off = 0
+			}
+			a.Problems = append(a.Problems, problem{Offset: off, Severity: models.Warning, Token: tokenAt(sql, off),
+				Message: fmt.Sprintf("table %s is read directly, not through ref or source", name),
+				Hint:    "use {{ ref \"…\" }} or declare it as a source and use {{ source \"…\" \"…\" }}, so that kiln knows the dependency"})
+			continue
+		}
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			a.Reads = append(a.Reads, r.ID)
+		}
+	}
+	for _, pr := range an.Problems {
+		off := int(pr.Location)
+		if pr.Location == sqlast.NoLocation {
+			off = 0
+		}
+		last := pr.Name
+		if i := strings.LastIndexByte(last, '.'); i >= 0 {
+			last = last[i+1:]
+		}
+		a.Problems = append(a.Problems, problem{Offset: off, Severity: models.Error, Token: tokenAt(sql, off), Column: true,
+			Message: fmt.Sprintf("column %q is not produced by any upstream model or source", pr.Name),
+			Hint:    suggest.Hint(last, pr.Candidates)})
+	}
+	if an.ColumnsKnown {
+		a.Columns = make([]models.Column, len(an.Columns))
+		a.Lineage = map[string][]sqlast.ColumnSource{}
+		for i, c := range an.Columns {
+			a.Columns[i] = models.Column{Name: c.Name}
+			a.Lineage[c.Name] = nonNil(c.Sources)
+		}
+	}
+}
+
+// bindTypes asks DuckDB for the output types of the fresh models.
+func (res *Result) bindTypes(ctx context.Context, az Analyzer, ordered []*models.Model, fresh map[string]*sqlast.Statement, raw map[string]string, cat *catalog) error {
+	p := res.Project
+	var setup []string
+	schemas := map[string]bool{}
+	addSchema := func(s string) {
+		if s != "" && !schemas[s] {
+			schemas[s] = true
+			setup = append(setup, "create schema if not exists "+quoteIdent(s))
+		}
+	}
+	// Sources with declared columns become empty tables; undeclared types
+	// are VARCHAR.
+	for _, s := range p.Sources {
+		if len(s.Columns) == 0 {
+			continue
+		}
+		addSchema(s.Relation.Schema)
+		var cols []string
+		for _, c := range s.Columns {
+			t := c.DataType
+			if t == "" {
+				t = "varchar"
+			}
+			cols = append(cols, quoteIdent(c.Name)+" "+t)
+		}
+		setup = append(setup, "create table "+ansiQuote(s.Relation)+" ("+strings.Join(cols, ", ")+")")
+	}
+	var rels []models.Relation
+	var queries []string
+	var names []string
+	for _, s := range p.Seeds {
+		addSchema(s.Relation.Schema)
+		rels = append(rels, s.Relation)
+		queries = append(queries, seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes))
+		names = append(names, "")
+	}
+	for _, m := range ordered {
+		rel := m.Relation
+		if m.Config.Materialized == models.Ephemeral {
+			rel = models.Relation{Name: cteName(m.Name)}
+		} else {
+			addSchema(rel.Schema)
+		}
+		a := res.analysis[m.Name]
+		if fresh[m.Name] == nil {
+			// Cached: an empty table with the columns found before.
+			if len(a.Columns) == 0 || !a.TypesBound {
+				continue
+			}
+			var cols []string
+			for _, c := range a.Columns {
+				cols = append(cols, quoteIdent(c.Name)+" "+c.DataType)
+			}
+			setup = append(setup, "create table "+ansiQuote(rel)+" ("+strings.Join(cols, ", ")+")")
+			continue
+		}
+		rels = append(rels, rel)
+		queries = append(queries, TrimStatement(raw[m.Name]))
+		names = append(names, m.Name)
+	}
+	cols, errs, err := az.Bind(ctx, setup, rels, queries)
+	if err != nil {
+		return err
+	}
+	for i, name := range names {
+		if name == "" {
+			if s := res.seedByRelation(rels[i]); s != nil && errs[i] == "" {
+				cat.setSeed(s, cols[i])
+			}
+			continue
+		}
+		a := res.analysis[name]
+		if errs[i] != "" {
+			continue
+		}
+		// Binding succeeded, so every column reference resolved.
+		kept := a.Problems[:0]
+		for _, pr := range a.Problems {
+			if !pr.Column {
+				kept = append(kept, pr)
+			}
+		}
+		a.Problems = kept
+		bound := cols[i]
+		if len(a.Columns) == len(bound) {
+			lin := map[string][]sqlast.ColumnSource{}
+			for j, c := range bound {
+				lin[c.Name] = a.Lineage[a.Columns[j].Name]
+				if lin[c.Name] == nil {
+					lin[c.Name] = []sqlast.ColumnSource{}
+				}
+			}
+			a.Lineage = lin
+		} else {
+			a.Lineage = nil
+		}
+		a.Columns = bound
+		a.TypesBound = true
+		m := res.renderer.models[name]
+		cat.setModel(m, a)
+	}
+	return nil
+}
+
+func (res *Result) seedByRelation(r models.Relation) *models.Seed {
+	for _, s := range res.Project.Seeds {
+		if s.Relation == r {
+			return s
+		}
+	}
+	return nil
+}
+
+// seedQuery reads a seed's CSV as kiln's DuckDB engine loads it.
+func seedQuery(path string, types map[string]string) string {
+	opts := []string{"header = true", "auto_detect = true", "sample_size = -1"}
+	if len(types) > 0 {
+		keys := make([]string, 0, len(types))
+		for k := range types {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var pairs []string
+		for _, k := range keys {
+			pairs = append(pairs, analysisLiteral(k)+": "+analysisLiteral(types[k]))
+		}
+		opts = append(opts, "types = {"+strings.Join(pairs, ", ")+"}")
+	}
+	return "select * from read_csv(" + analysisLiteral(path) + ", " + strings.Join(opts, ", ") + ")"
+}
+
+func analysisLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// positionProblems turns a model's problems into diagnostics in its file.
+func (res *Result) positionProblems(m *models.Model, a *ModelAnalysis) models.Diagnostics {
+	if len(a.Problems) == 0 {
+		return nil
+	}
+	sql := res.renderedFor(m)
+	var pm *posMap
+	var out models.Diagnostics
+	for _, pr := range a.Problems {
+		if pm == nil {
+			pm = newPosMap(m.Raw, sql)
+		}
+		out = append(out, models.Diagnostic{Pos: pm.pos(m.Path, pr.Offset, pr.Token), Severity: pr.Severity, Message: pr.Message, Hint: pr.Hint})
+	}
+	return out
+}
+
+// renderedFor is the model's SQL as it was rendered, before transpiling.
+func (res *Result) renderedFor(m *models.Model) string {
+	if s, ok := res.rendered[m.Name]; ok {
+		return s
+	}
+	return ""
+}
+
+// tokenAt returns the identifier or word at byte offset off.
+func tokenAt(s string, off int) string {
+	if off < 0 || off >= len(s) {
+		return ""
+	}
+	end := off
+	if s[end] == '"' {
+		if j := strings.IndexByte(s[end+1:], '"'); j >= 0 {
+			return s[off : end+j+2]
+		}
+	}
+	for end < len(s) && (isIdentByte(s[end]) || s[end] == '.') {
+		end++
+	}
+	if end == off {
+		end = min(off+1, len(s))
+	}
+	return s[off:end]
+}
+
+// Analysis returns what kiln understood of a model's SQL, or nil.
+func (res *Result) Analysis(name string) *ModelAnalysis { return res.analysis[name] }
+
+// transpile prints a model rendered outside of Compile (an incremental
+// run) for the target's dialect.
+func (res *Result) transpile(name, sql string) (string, error) {
+	st := res.state
+	if st == nil || st.target == "" {
+		return sql, nil
+	}
+	jsons, err := st.analyzer.Serialize(context.Background(), []string{TrimStatement(sql)})
+	if err != nil {
+		return "", err
+	}
+	stmts, err := sqlast.Decode([]byte(jsons[0]))
+	if err != nil {
+		return "", fmt.Errorf("model %s: %w", name, err)
+	}
+	if len(stmts) != 1 {
+		return "", fmt.Errorf("model %s: expected one statement, got %d", name, len(stmts))
+	}
+	an := sqlast.Analyze(stmts[0], st.catalog)
+	out, err := sqlast.Print(stmts[0], sqlast.PrintOptions{Dialect: st.target, Analysis: an})
+	if err != nil {
+		return "", fmt.Errorf("model %s: %w", name, err)
+	}
+	return out + "\n", nil
+}
+
+// ------------------------------------------------------------------ cache
+
+func loadAnalysisCache(file string) map[string]*ModelAnalysis {
+	f, err := os.Open(file)
+	if err != nil {
+		return map[string]*ModelAnalysis{}
+	}
+	defer f.Close()
+	var m map[string]*ModelAnalysis
+	if err := gob.NewDecoder(f).Decode(&m); err != nil || m == nil {
+		return map[string]*ModelAnalysis{}
+	}
+	return m
+}
+
+func saveAnalysisCache(file string, m map[string]*ModelAnalysis) {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".analysis-*")
+	if err != nil {
+		return
+	}
+	if err := gob.NewEncoder(tmp).Encode(m); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return
+	}
+	if tmp.Close() != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	_ = os.Rename(tmp.Name(), file)
+}
+
+// ---------------------------------------------------------------- catalog
+
+// catalog resolves the relations a model's SQL names to kiln's nodes.
+type catalog struct {
+	project string
+	mu      sync.RWMutex
+	rel     map[string]*sqlast.Relation // "schema.name" and "name" (unique), lower case
+}
+
+func relKey(schema, name string) string { return strings.ToLower(schema) + "." + strings.ToLower(name) }
+
+func newCatalog(res *Result) *catalog {
+	p := res.Project
+	c := &catalog{project: p.Name, rel: map[string]*sqlast.Relation{}}
+	for _, s := range p.Sources {
+		r := &sqlast.Relation{ID: s.UniqueID(p.Name)}
+		if len(s.Columns) > 0 {
+			for _, col := range s.Columns {
+				r.Columns = append(r.Columns, sqlast.Column{Name: col.Name, Type: strings.ToUpper(col.DataType)})
+			}
+		}
+		c.rel[relKey(s.Relation.Schema, s.Relation.Name)] = r
+	}
+	for _, s := range p.Seeds {
+		r := &sqlast.Relation{ID: s.UniqueID(p.Name)}
+		if cols := csvHeader(filepath.Join(p.Dir, s.Path)); cols != nil {
+			for _, name := range cols {
+				r.Columns = append(r.Columns, sqlast.Column{Name: name})
+			}
+		}
+		c.rel[relKey(s.Relation.Schema, s.Relation.Name)] = r
+	}
+	for _, m := range p.Models {
+		c.setModel(m, nil)
+	}
+	return c
+}
+
+func (c *catalog) setModel(m *models.Model, a *ModelAnalysis) {
+	r := &sqlast.Relation{ID: m.UniqueID(c.project)}
+	if a != nil && a.Columns != nil {
+		r.Columns = make([]sqlast.Column, len(a.Columns))
+		for i, col := range a.Columns {
+			r.Columns[i] = sqlast.Column{Name: col.Name, Type: col.DataType}
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m.Config.Materialized == models.Ephemeral {
+		c.rel[relKey("", cteName(m.Name))] = r
+		return
+	}
+	c.rel[relKey(m.Relation.Schema, m.Relation.Name)] = r
+}
+
+func (c *catalog) setSeed(s *models.Seed, cols []models.Column) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r := c.rel[relKey(s.Relation.Schema, s.Relation.Name)]
+	if r == nil {
+		return
+	}
+	r.Columns = make([]sqlast.Column, len(cols))
+	for i, col := range cols {
+		r.Columns[i] = sqlast.Column{Name: col.Name, Type: col.DataType}
+	}
+}
+
+// Relation implements sqlast.Catalog.
+func (c *catalog) Relation(schema, name string) *sqlast.Relation {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.rel[relKey(schema, name)]
+}
+
+// csvHeader reads the first line of a CSV file as column names.
+func csvHeader(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	buf := make([]byte, 64*1024)
+	n, _ := f.Read(buf)
+	line, _, _ := strings.Cut(string(buf[:n]), "\n")
+	line = strings.TrimRight(line, "\r")
+	line = strings.TrimPrefix(line, "\ufeff")
+	if line == "" {
+		return nil
+	}
+	var cols []string
+	for _, c := range strings.Split(line, ",") {
+		c = strings.TrimSpace(c)
+		c = strings.Trim(c, `"`)
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+// annotate adds a model's analysis to its manifest entry: the inferred
+// columns (merged with the declared ones, whose descriptions and tests
+// stay), their lineage, and why it was not analysed.
+func (res *Result) annotate(n *ManifestNode, m *models.Model) {
+	a := res.analysis[m.Name]
+	if a == nil {
+		return
+	}
+	n.NotAnalysed = a.NotAnalysed
+	if a.Columns == nil {
+		return
+	}
+	declared := map[string]models.Column{}
+	for _, c := range m.Columns {
+		declared[strings.ToLower(c.Name)] = c
+	}
+	cols := make([]models.Column, 0, len(a.Columns))
+	seen := map[string]bool{}
+	for _, c := range a.Columns {
+		out := c
+		if d, ok := declared[strings.ToLower(c.Name)]; ok {
+			out = d
+			if out.DataType == "" {
+				out.DataType = strings.ToLower(c.DataType)
+			}
+			seen[strings.ToLower(c.Name)] = true
+		} else {
+			out.DataType = strings.ToLower(c.DataType)
+		}
+		cols = append(cols, out)
+	}
+	// Declared columns the SQL does not produce stay listed, after the rest.
+	for _, c := range m.Columns {
+		if !seen[strings.ToLower(c.Name)] {
+			cols = append(cols, c)
+		}
+	}
+	n.Columns = cols
+	n.ColumnLineage = a.Lineage
+}

@@ -1,0 +1,755 @@
+package sqlast
+
+import (
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Catalog answers what the analysis needs to know of the relations a
+// statement reads.
+type Catalog interface {
+	// Relation returns the relation schema.name (schema may be empty), or
+	// nil when kiln knows no such relation.
+	Relation(schema, name string) *Relation
+}
+
+// Relation is a relation a statement can read.
+type Relation struct {
+	// ID names it in kiln's graph (model.p.x, seed.p.x, source.p.s.t).
+	ID string
+	// Columns are its columns in order; nil when they are not known.
+	Columns []Column
+}
+
+// Column is a column with its DuckDB type ("" when unknown).
+type Column struct {
+	Name string
+	Type string
+}
+
+// ColumnSource is one upstream column feeding an output column.
+type ColumnSource struct {
+	Relation string `json:"relation"` // the upstream node's id
+	Column   string `json:"column"`
+}
+
+// OutputColumn is one column of a statement's result.
+type OutputColumn struct {
+	Name    string
+	Type    string // inferred where easy; binding gives the rest
+	Sources []ColumnSource
+}
+
+// TableRead is a relation named in a FROM clause.
+type TableRead struct {
+	Schema, Name string
+	Location     uint64
+	// ID is the kiln node it resolves to; "" for a relation kiln does not
+	// manage.
+	ID string
+	// Function is set for a table function that reads outside data
+	// (read_csv, read_parquet …); Name is the function's name.
+	Function bool
+}
+
+// ColumnProblem is a column reference that no relation in scope provides.
+type ColumnProblem struct {
+	Name       string // as written, dotted
+	Location   uint64
+	Candidates []string // the columns that were in scope
+}
+
+// Analysis is what Analyze finds out about a statement.
+type Analysis struct {
+	// Columns are the output columns; ColumnsKnown is false when a * or
+	// COLUMNS(…) covers a relation whose columns are unknown.
+	Columns      []OutputColumn
+	ColumnsKnown bool
+	Reads        []TableRead
+	Problems     []ColumnProblem
+
+	// For the printer.
+	Stars       map[*Expr][]StarItem
+	Types       map[*Expr]string
+	AliasRefs   map[*Expr]*Expr
+	OutputNames map[*QueryNode][]string
+	ItemNames   map[*Expr]string // the output name of each select-list item but *
+}
+
+// StarItem is one column a * stands for.
+type StarItem struct {
+	Qualifier string // the relation's alias in FROM
+	Column    string // its name there
+	Name      string // its name in the output (RENAME)
+	Replace   *Expr  // REPLACE (expr AS name)
+}
+
+type col struct {
+	name string
+	typ  string
+	src  []ColumnSource
+}
+
+type rel struct {
+	alias  string
+	cols   []col
+	known  bool
+	hidden map[string]bool // USING columns shown once by *
+}
+
+func (r *rel) find(name string) (col, bool) {
+	for _, c := range r.cols {
+		if strings.EqualFold(c.name, name) {
+			return c, true
+		}
+	}
+	return col{}, false
+}
+
+type scope struct {
+	rels    []*rel
+	parent  *scope
+	aliases map[string]*Expr // select-list aliases, for DuckDB's lateral aliases
+	lambda  map[string]bool
+}
+
+type cteEnv struct {
+	name   string
+	rel    *rel
+	parent *cteEnv
+}
+
+func (e *cteEnv) lookup(name string) *rel {
+	for x := e; x != nil; x = x.parent {
+		if strings.EqualFold(x.name, name) {
+			return x.rel
+		}
+	}
+	return nil
+}
+
+type analyzer struct {
+	cat Catalog
+	a   *Analysis
+	pr  *printer
+}
+
+// Analyze resolves st's names against cat and returns its columns, their
+// lineage, the relations it reads and the references nothing provides.
+func Analyze(st *Statement, cat Catalog) *Analysis {
+	a := &Analysis{Stars: map[*Expr][]StarItem{}, Types: map[*Expr]string{}, AliasRefs: map[*Expr]*Expr{}, OutputNames: map[*QueryNode][]string{}, ItemNames: map[*Expr]string{}}
+	z := &analyzer{cat: cat, a: a}
+	z.pr = &printer{d: DuckDB, a: a}
+	out := z.node(st.Node, nil, nil)
+	a.ColumnsKnown = out.known
+	if out.known {
+		for _, c := range out.cols {
+			a.Columns = append(a.Columns, OutputColumn{Name: c.name, Type: c.typ, Sources: sortSources(c.src)})
+		}
+	}
+	sort.SliceStable(a.Reads, func(i, j int) bool { return a.Reads[i].Location < a.Reads[j].Location })
+	sort.SliceStable(a.Problems, func(i, j int) bool { return a.Problems[i].Location < a.Problems[j].Location })
+	return a
+}
+
+func sortSources(s []ColumnSource) []ColumnSource {
+	out := slices.Clone(s)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Relation != out[j].Relation {
+			return out[i].Relation < out[j].Relation
+		}
+		return out[i].Column < out[j].Column
+	})
+	return slices.Compact(out)
+}
+
+func (z *analyzer) withCTEs(m CTEMap, env *cteEnv, outer *scope) *cteEnv {
+	for _, c := range m.Map {
+		if c.Value.Query == nil || c.Value.Query.Node == nil {
+			continue
+		}
+		q := c.Value.Query.Node
+		var r *rel
+		if q.Type == "RECURSIVE_CTE_NODE" {
+			left := z.node(q.Left, env, outer)
+			self := renamed(left, c.Key, c.Value.Aliases)
+			env2 := &cteEnv{name: c.Key, rel: self, parent: env}
+			right := z.node(q.Right, env2, outer)
+			r = mergeSetOp(left, right, false)
+			z.a.OutputNames[q] = names(r)
+		} else {
+			r = z.node(q, env, outer)
+		}
+		env = &cteEnv{name: c.Key, rel: renamed(r, c.Key, c.Value.Aliases), parent: env}
+	}
+	return env
+}
+
+func names(r *rel) []string {
+	out := make([]string, len(r.cols))
+	for i, c := range r.cols {
+		out[i] = c.name
+	}
+	return out
+}
+
+// renamed gives r an alias and, positionally, column aliases.
+func renamed(r *rel, alias string, colAliases []string) *rel {
+	out := &rel{alias: alias, known: r.known, cols: slices.Clone(r.cols), hidden: r.hidden}
+	for i, n := range colAliases {
+		if i < len(out.cols) {
+			out.cols[i].name = n
+		}
+	}
+	return out
+}
+
+func mergeSetOp(l, r *rel, byName bool) *rel {
+	out := &rel{known: l.known && r.known, cols: slices.Clone(l.cols)}
+	for i := range out.cols {
+		var rc col
+		ok := false
+		if byName {
+			rc, ok = r.find(out.cols[i].name)
+		} else if i < len(r.cols) {
+			rc, ok = r.cols[i], true
+		}
+		if ok {
+			out.cols[i].src = append(slices.Clone(out.cols[i].src), rc.src...)
+		}
+	}
+	if byName {
+		for _, rc := range r.cols {
+			if _, ok := l.find(rc.name); !ok {
+				out.cols = append(out.cols, rc)
+			}
+		}
+	}
+	return out
+}
+
+func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
+	if n == nil {
+		return &rel{}
+	}
+	switch n.Type {
+	case "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE":
+		env = z.withCTEs(n.CTEMap, env, outer)
+		l := z.node(n.Left, env, outer)
+		r := z.node(n.Right, env, outer)
+		out := mergeSetOp(l, r, n.SetOpType == "UNION_BY_NAME")
+		z.a.OutputNames[n] = names(out)
+		sc := &scope{rels: []*rel{out}, parent: outer}
+		z.modifiers(n, sc, true)
+		return out
+	case "CTE_NODE":
+		inner := n.Child
+		if inner == nil {
+			inner = n.Query
+		}
+		return z.node(inner, env, outer)
+	case "SELECT_NODE":
+	default:
+		return &rel{}
+	}
+	env = z.withCTEs(n.CTEMap, env, outer)
+	sc := &scope{parent: outer, aliases: map[string]*Expr{}}
+	z.from(n.FromTable, sc, env)
+
+	out := &rel{known: true}
+	for _, e := range n.SelectList {
+		if e.Class == "STAR" {
+			z.star(e, sc, env, out)
+			continue
+		}
+		src := z.refs(e, sc, env)
+		name := e.Alias
+		if name == "" {
+			name = z.derivedName(e)
+		}
+		out.cols = append(out.cols, col{name: name, typ: z.pr.typeOf(e), src: src})
+		z.a.ItemNames[e] = name
+		if e.Alias != "" {
+			sc.aliases[strings.ToLower(e.Alias)] = e
+		}
+	}
+	if out.known {
+		z.a.OutputNames[n] = names(out)
+	}
+	for _, e := range []*Expr{n.Where, n.Having, n.Qualify} {
+		z.refs(e, sc, env)
+	}
+	for _, e := range n.GroupExpressions {
+		z.refs(e, sc, env)
+	}
+	z.modifiers(n, sc, false)
+	return out
+}
+
+func (z *analyzer) modifiers(n *QueryNode, sc *scope, setOp bool) {
+	for _, m := range n.Modifiers {
+		for _, o := range m.Orders {
+			if o.Expr != nil && o.Expr.Class == "STAR" {
+				continue
+			}
+			if setOp {
+				// ORDER BY of a set operation names output columns.
+				if o.Expr != nil && o.Expr.Class == "COLUMN_REF" {
+					continue
+				}
+			}
+			z.refs(o.Expr, sc, nil)
+		}
+		z.refs(m.Limit, sc, nil)
+		z.refs(m.Offset, sc, nil)
+		for _, e := range m.DistinctOnTarget {
+			z.refs(e, sc, nil)
+		}
+	}
+}
+
+// derivedName is the name DuckDB gives an unnamed select-list expression.
+func (z *analyzer) derivedName(e *Expr) string {
+	if e.Class == "COLUMN_REF" && len(e.ColumnNames) > 0 {
+		return e.ColumnNames[len(e.ColumnNames)-1]
+	}
+	sub := &printer{d: DuckDB, a: &Analysis{}}
+	sub.expr(e)
+	s := sub.b.String()
+	if len(s) > 2 && s[0] == '(' && s[len(s)-1] == ')' && balanced(s[1:len(s)-1]) {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}
+
+func balanced(s string) bool {
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}
+
+func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
+	if e.Columns {
+		out.known = false
+		return
+	}
+	var items []StarItem
+	excluded := map[string]bool{}
+	for _, x := range e.Excludes() {
+		excluded[strings.ToLower(x.Last())] = true
+	}
+	replace := map[string]*Expr{}
+	for _, r := range e.ReplaceList {
+		replace[strings.ToLower(r.Key)] = r.Value
+	}
+	rename := map[string]string{}
+	for _, r := range e.RenameList {
+		rename[strings.ToLower(r.Key.Last())] = r.Value
+	}
+	matched := false
+	for _, r := range sc.rels {
+		if e.RelationName != "" && !strings.EqualFold(r.alias, e.RelationName) {
+			continue
+		}
+		matched = true
+		if !r.known {
+			out.known = false
+			continue
+		}
+		for _, c := range r.cols {
+			lc := strings.ToLower(c.name)
+			if excluded[lc] || e.RelationName == "" && r.hidden[lc] {
+				continue
+			}
+			it := StarItem{Qualifier: r.alias, Column: c.name, Name: c.name}
+			oc := col{name: c.name, typ: c.typ, src: c.src}
+			if rx, ok := replace[lc]; ok {
+				it.Replace = rx
+				oc.src = z.refs(rx, sc, env)
+				oc.typ = z.pr.typeOf(rx)
+			}
+			if nn, ok := rename[lc]; ok {
+				it.Name = nn
+				oc.name = nn
+			}
+			items = append(items, it)
+			out.cols = append(out.cols, oc)
+		}
+	}
+	if e.RelationName != "" && !matched {
+		z.a.Problems = append(z.a.Problems, ColumnProblem{Name: e.RelationName + ".*", Location: e.Location, Candidates: relAliases(sc)})
+	}
+	if out.known {
+		z.a.Stars[e] = items
+	}
+}
+
+func relAliases(sc *scope) []string {
+	var out []string
+	for _, r := range sc.rels {
+		out = append(out, r.alias)
+	}
+	return out
+}
+
+func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
+	if t == nil {
+		return
+	}
+	switch t.Type {
+	case "EMPTY":
+	case "BASE_TABLE":
+		alias := t.Alias
+		if alias == "" {
+			alias = t.Table
+		}
+		if t.Schema == "" && t.Catalog == "" {
+			if r := env.lookup(t.Table); r != nil {
+				sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
+				return
+			}
+		}
+		var r *Relation
+		if z.cat != nil {
+			r = z.cat.Relation(t.Schema, t.Table)
+		}
+		read := TableRead{Schema: t.Schema, Name: t.Table, Location: t.Location}
+		nr := &rel{alias: alias}
+		if r != nil {
+			read.ID = r.ID
+			if r.Columns != nil {
+				nr.known = true
+				for _, c := range r.Columns {
+					nr.cols = append(nr.cols, col{name: c.Name, typ: c.Type, src: []ColumnSource{{Relation: r.ID, Column: c.Name}}})
+				}
+			}
+		}
+		z.a.Reads = append(z.a.Reads, read)
+		sc.rels = append(sc.rels, renamed(nr, alias, t.ColumnAliases))
+	case "JOIN":
+		z.from(t.Left, sc, env)
+		before := len(sc.rels)
+		z.from(t.Right, sc, env)
+		right := sc.rels[before:]
+		hide := t.UsingColumns
+		if t.RefType == "NATURAL" && len(right) == 1 {
+			for _, c := range right[0].cols {
+				for _, l := range sc.rels[:before] {
+					if _, ok := l.find(c.name); ok {
+						hide = append(hide, c.name)
+						break
+					}
+				}
+			}
+		}
+		if len(hide) > 0 && len(right) == 1 {
+			r := right[0]
+			h := map[string]bool{}
+			for k := range r.hidden {
+				h[k] = true
+			}
+			for _, c := range hide {
+				h[strings.ToLower(c)] = true
+			}
+			sc.rels[before] = &rel{alias: r.alias, cols: r.cols, known: r.known, hidden: h}
+		}
+		for _, c := range t.UsingColumns {
+			z.resolve(&Expr{Class: "COLUMN_REF", ColumnNames: []string{c}, Location: t.Location}, sc)
+		}
+		z.refs(t.Condition, sc, env)
+	case "SUBQUERY":
+		var r *rel
+		if t.Subquery != nil {
+			// DuckDB lets a subquery in FROM see the relations before it.
+			r = z.node(t.Subquery.Node, env, &scope{rels: slices.Clone(sc.rels), parent: sc.parent})
+		} else {
+			r = &rel{}
+		}
+		alias := t.Alias
+		if alias == "" {
+			alias = "unnamed_subquery"
+		}
+		sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
+	case "TABLE_FUNCTION":
+		f := t.Function
+		nr := &rel{alias: t.Alias}
+		if f != nil {
+			name := strings.ToLower(f.FunctionName)
+			lat := &scope{rels: slices.Clone(sc.rels), parent: sc.parent}
+			var src []ColumnSource
+			for _, c := range f.Children {
+				src = append(src, z.refs(c, lat, env)...)
+			}
+			if nr.alias == "" {
+				nr.alias = name
+			}
+			switch name {
+			case "range", "generate_series", "unnest":
+				nr.known = true
+				typ := "BIGINT"
+				if len(f.Children) > 0 {
+					if ct := z.pr.typeOf(f.Children[0]); isTimestamp(ct) || ct == "DATE" {
+						typ = "TIMESTAMP"
+					} else if name == "unnest" {
+						typ = ""
+					}
+				}
+				nr.cols = []col{{name: name, typ: typ, src: src}}
+			default:
+				z.a.Reads = append(z.a.Reads, TableRead{Name: f.FunctionName, Location: f.Location, Function: true})
+			}
+			if t.WithOrdinality == "WITH_ORDINALITY" && nr.known {
+				nr.cols = append(nr.cols, col{name: "ordinality", typ: "BIGINT"})
+			}
+		}
+		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
+	case "EXPRESSION_LIST":
+		nr := &rel{alias: t.Alias, known: true}
+		if nr.alias == "" {
+			nr.alias = "valueslist"
+		}
+		for _, row := range t.Values {
+			for i, e := range row {
+				src := z.refs(e, sc, env)
+				if i >= len(nr.cols) {
+					nr.cols = append(nr.cols, col{name: "col" + itoa(i), typ: z.pr.typeOf(e)})
+				}
+				nr.cols[i].src = append(nr.cols[i].src, src...)
+			}
+		}
+		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
+	default:
+		sc.rels = append(sc.rels, &rel{alias: t.Alias})
+	}
+}
+
+func itoa(i int) string {
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// refs resolves every column reference in e and returns the upstream
+// columns they read.
+func (z *analyzer) refs(e *Expr, sc *scope, env *cteEnv) []ColumnSource {
+	var out []ColumnSource
+	if e == nil {
+		return nil
+	}
+	var visit func(x *Expr, sc *scope)
+	visit = func(x *Expr, sc *scope) {
+		if x == nil {
+			return
+		}
+		switch x.Class {
+		case "COLUMN_REF":
+			out = append(out, z.resolve(x, sc)...)
+			return
+		case "SUBQUERY":
+			if x.Subquery != nil {
+				r := z.node(x.Subquery.Node, env, sc)
+				for _, c := range r.cols {
+					out = append(out, c.src...)
+				}
+			}
+			visit(x.Child, sc)
+			return
+		case "LAMBDA":
+			inner := &scope{parent: sc, lambda: map[string]bool{}}
+			walkExpr(x.LHS, func(p *Expr) bool {
+				if p.Class == "COLUMN_REF" && len(p.ColumnNames) == 1 {
+					inner.lambda[strings.ToLower(p.ColumnNames[0])] = true
+				}
+				return true
+			})
+			visit(x.Expr, inner)
+			return
+		case "STAR":
+			if x.Columns {
+				return
+			}
+		}
+		for _, c := range children(x) {
+			visit(c, sc)
+		}
+	}
+	visit(e, sc)
+	return out
+}
+
+// resolve finds the column a reference names, walking out through the
+// scopes, and records a problem when every relation in reach is known and
+// none has it.
+func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
+	parts := x.ColumnNames
+	if len(parts) == 0 {
+		return nil
+	}
+	allKnown := true
+	for s := sc; s != nil; s = s.parent {
+		if s.lambda != nil && len(parts) >= 1 && s.lambda[strings.ToLower(parts[0])] {
+			return nil
+		}
+		// Qualified: alias.column (or alias.column.field for a struct).
+		if len(parts) >= 2 {
+			for _, r := range s.rels {
+				if !strings.EqualFold(r.alias, parts[0]) {
+					continue
+				}
+				if !r.known {
+					return nil
+				}
+				if c, ok := r.find(parts[1]); ok {
+					z.a.Types[x] = c.typ
+					if len(parts) > 2 {
+						z.a.Types[x] = ""
+					}
+					return c.src
+				}
+				z.a.Problems = append(z.a.Problems, ColumnProblem{Name: strings.Join(parts, "."), Location: x.Location, Candidates: colNames(r)})
+				return nil
+			}
+			if len(parts) >= 3 {
+				for _, r := range s.rels {
+					if strings.EqualFold(r.alias, parts[1]) && r.known {
+						if c, ok := r.find(parts[2]); ok {
+							z.a.Types[x] = c.typ
+							return c.src
+						}
+					}
+				}
+			}
+		}
+		// Unqualified, or a struct column's field.
+		var found []col
+		for _, r := range s.rels {
+			if !r.known {
+				allKnown = false
+				continue
+			}
+			if c, ok := r.find(parts[0]); ok {
+				found = append(found, c)
+			} else if len(parts) == 1 && strings.EqualFold(r.alias, parts[0]) {
+				// the whole row as a struct
+				var src []ColumnSource
+				for _, c := range r.cols {
+					src = append(src, c.src...)
+				}
+				found = append(found, col{src: src})
+			}
+		}
+		if len(found) > 0 {
+			if len(parts) == 1 {
+				z.a.Types[x] = found[0].typ
+			}
+			var src []ColumnSource
+			for _, f := range found {
+				src = append(src, f.src...)
+			}
+			return src
+		}
+		if len(parts) == 1 && s.aliases != nil {
+			if ae, ok := s.aliases[strings.ToLower(parts[0])]; ok && ae != x {
+				z.a.AliasRefs[x] = stripAlias(ae)
+				return z.refs(ae, &scope{rels: s.rels, parent: s.parent}, nil)
+			}
+		}
+	}
+	if !allKnown {
+		return nil
+	}
+	if len(parts) == 1 && isKeywordValue(parts[0]) {
+		return nil
+	}
+	var cands []string
+	for _, r := range sc.rels {
+		cands = append(cands, colNames(r)...)
+	}
+	for k := range sc.aliases {
+		cands = append(cands, k)
+	}
+	sort.Strings(cands)
+	z.a.Problems = append(z.a.Problems, ColumnProblem{Name: strings.Join(parts, "."), Location: x.Location, Candidates: slices.Compact(cands)})
+	return nil
+}
+
+func stripAlias(e *Expr) *Expr {
+	c := *e
+	c.Alias = ""
+	return &c
+}
+
+// isKeywordValue are names DuckDB resolves without a relation.
+func isKeywordValue(s string) bool {
+	switch strings.ToLower(s) {
+	case "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp", "current_user", "current_schema", "rowid":
+		return true
+	}
+	return false
+}
+
+func colNames(r *rel) []string {
+	out := make([]string, len(r.cols))
+	for i, c := range r.cols {
+		out[i] = c.name
+	}
+	return out
+}
+
+// children lists the direct sub-expressions of e (not those inside
+// subqueries).
+func children(e *Expr) []*Expr {
+	var out []*Expr
+	add := func(xs ...*Expr) {
+		for _, x := range xs {
+			if x != nil {
+				out = append(out, x)
+			}
+		}
+	}
+	add(e.Children...)
+	add(e.Child, e.Left, e.Right, e.Input, e.Lower, e.Upper, e.ElseExpr, e.Filter, e.FilterExpr,
+		e.StartExpr, e.EndExpr, e.OffsetExpr, e.DefaultExpr)
+	for _, c := range e.CaseChecks {
+		add(c.When, c.Then)
+	}
+	add(e.Partitions...)
+	for _, o := range e.Orders {
+		add(o.Expr)
+	}
+	for _, o := range e.ArgOrders {
+		add(o.Expr)
+	}
+	for _, o := range e.OrderBys.Orders {
+		add(o.Expr)
+	}
+	for _, r := range e.ReplaceList {
+		add(r.Value)
+	}
+	if e.Class != "LAMBDA" {
+		add(e.Expr)
+	}
+	return out
+}
+
+// walkExpr calls f on e and, while f returns true, on its sub-expressions.
+func walkExpr(e *Expr, f func(*Expr) bool) {
+	if e == nil || !f(e) {
+		return
+	}
+	for _, c := range children(e) {
+		walkExpr(c, f)
+	}
+}
