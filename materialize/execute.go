@@ -23,11 +23,14 @@ const (
 
 // NodeResult is what happened to one step.
 type NodeResult struct {
-	Step         *Step
-	Status       string
-	Message      string
-	Started      time.Time
-	Duration     time.Duration
+	Step     *Step
+	Status   string
+	Message  string
+	Started  time.Time
+	Duration time.Duration
+	// DBTime is the part of Duration spent waiting for the database; the
+	// rest is kiln's own work (rendering, planning, bookkeeping).
+	DBTime       time.Duration
 	RowsAffected int64
 	// Statements are the statements that ran (or would have, for a step
 	// that failed), for target/run/.
@@ -136,6 +139,7 @@ func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
 	r.Duration = time.Since(r.Started)
 	r.Statements = rec.statements
 	r.RowsAffected = rec.rows
+	r.DBTime = rec.dbTime
 	r.Notices = rec.notices
 	if err != nil {
 		r.Status, r.Err = StatusError, err
@@ -154,16 +158,18 @@ func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
 // connection, and commits only when f succeeds. Until the commit, nothing
 // f did is visible, so a failure or a kill leaves the old relation in place.
 func (x *Executor) inTransaction(ctx context.Context, rec *recorder, f func() error) error {
+	start := time.Now()
 	conn, err := x.DB.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("connecting: %w", err)
 	}
 	defer conn.Close()
 	tx, err := conn.BeginTx(ctx, nil)
+	rec.dbTime += time.Since(start)
 	if err != nil {
 		return fmt.Errorf("starting a transaction: %w", err)
 	}
-	rec.ctx, rec.q = ctx, tx
+	rec.ctx, rec.q = ctx, timedTx{Tx: tx, spent: &rec.dbTime}
 	rec.statements = append(rec.statements, "begin")
 	if err := f(); err != nil {
 		_ = tx.Rollback()
@@ -171,11 +177,39 @@ func (x *Executor) inTransaction(ctx context.Context, rec *recorder, f func() er
 		return err
 	}
 	rec.statements = append(rec.statements, "commit")
-	if err := tx.Commit(); err != nil {
+	start = time.Now()
+	err = tx.Commit()
+	rec.dbTime += time.Since(start)
+	if err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}
 	return nil
 }
+
+// timedTx is a transaction that adds the time its calls spend to spent,
+// so that kiln's own overhead per model can be told from the database's
+// time. It keeps the *sql.Tx's other methods (PrepareContext for COPY).
+type timedTx struct {
+	*sql.Tx
+	spent *time.Duration
+}
+
+func (t timedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	defer t.since(time.Now())
+	return t.Tx.ExecContext(ctx, query, args...)
+}
+
+func (t timedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	defer t.since(time.Now())
+	return t.Tx.QueryContext(ctx, query, args...)
+}
+
+func (t timedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	defer t.since(time.Now())
+	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+func (t timedTx) since(start time.Time) { *t.spent += time.Since(start) }
 
 // recorder runs statements and keeps their text. A dry recorder only keeps
 // the text.
@@ -186,6 +220,7 @@ type recorder struct {
 	dry        bool
 	statements []string
 	rows       int64
+	dbTime     time.Duration // spent inside the database
 	summary    string
 	notices    []string
 }

@@ -41,9 +41,9 @@ func (g *gen) sourcesYAML() []byte {
 		b.WriteString("        columns:\n")
 		for _, c := range t.cols {
 			if c.raw == "id" {
-				b.WriteString("          - { name: id, tests: [unique, not_null] }\n")
+				fmt.Fprintf(&b, "          - { name: id, data_type: %s, tests: [unique, not_null] }\n", c.kind.sqlType())
 			} else {
-				fmt.Fprintf(&b, "          - { name: %s }\n", c.raw)
+				fmt.Fprintf(&b, "          - { name: %s, data_type: %s }\n", c.raw, c.kind.sqlType())
 			}
 		}
 	}

@@ -27,6 +27,21 @@ const (
 	kindDeleted
 )
 
+// sqlType is the type a raw column of this kind is declared with; the
+// names mean the same on DuckDB and PostgreSQL, so a benchmark can create
+// the raw tables on either.
+func (k columnKind) sqlType() string {
+	switch k {
+	case kindKey, kindMeasure:
+		return "bigint"
+	case kindCreated, kindUpdated:
+		return "timestamp"
+	case kindDeleted:
+		return "boolean"
+	}
+	return "varchar"
+}
+
 // entities are the raw tables by domain, each with the clean name of its primary key.
 var entities = []struct {
 	domain string
