@@ -43,6 +43,7 @@ type Result struct {
 	state    *analysisState
 	rendered map[string]string // before transpiling
 	props    *loadedProperties
+	against  *attachedState // --state: the run compared with (state.go)
 }
 
 // identRE is what a model or seed name may look like: kiln uses names as

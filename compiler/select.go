@@ -56,7 +56,7 @@ func (res *Result) Universe() selector.Universe {
 			TestType: string(models.UnitTestType), AttachedTo: res.Graph.Parents(id),
 		}
 	}
-	return selector.Universe{Nodes: nodes, Graph: res.Graph}
+	return selector.Universe{Nodes: nodes, Graph: res.Graph, State: res.selectorState()}
 }
 
 // testFQN is a data test's fully qualified name: the project, the folders

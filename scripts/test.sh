@@ -150,6 +150,32 @@ fi
 export KILN_TEST_REQUIRE_PG="${KILN_TEST_REQUIRE_PG:-1}"
 
 # ---------------------------------------------------------------------------
+# Chromium, for the docs site's browser test (docsite/browser_test.go)
+# ---------------------------------------------------------------------------
+# The test opens target/docs/index.html in Debian's headless Chromium. Install it when it is
+# missing, and make the test fail rather than skip without it. KILN_TEST_REQUIRE_CHROMIUM=0
+# skips the install (the test then skips when there is no Chromium); KILN_TEST_CHROMIUM=/path
+# uses another Chromium or Chrome binary.
+
+chromium_install() {
+	local sudo=()
+	if [[ $EUID -ne 0 ]]; then
+		command -v sudo >/dev/null || die "Chromium is not installed and we are not root: install it (apt-get install chromium), or set KILN_TEST_REQUIRE_CHROMIUM=0"
+		sudo=(sudo -n)
+	fi
+	command -v apt-get >/dev/null || die "Chromium is not installed and there is no apt-get: install it, or set KILN_TEST_REQUIRE_CHROMIUM=0"
+	log "installing Chromium (apt-get)"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium </dev/null
+}
+
+export KILN_TEST_REQUIRE_CHROMIUM="${KILN_TEST_REQUIRE_CHROMIUM:-1}"
+if [[ "$KILN_TEST_REQUIRE_CHROMIUM" == "1" && -z "${KILN_TEST_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null; then
+	chromium_install
+	command -v chromium >/dev/null || die "chromium is still not on PATH after installing it"
+fi
+
+# ---------------------------------------------------------------------------
 # Go
 # ---------------------------------------------------------------------------
 

@@ -10,13 +10,17 @@
 // after adds descendants, and "@" adds the descendants and every ancestor
 // of those descendants. Methods are fqn (the default), path (the default
 // when the value holds a "/"), file (the default when it ends in .sql, .csv
-// or .py), tag, config.<key>, source, resource_type, test_type and package;
+// or .py), tag, config.<key>, source, resource_type, test_type, package,
+// and, given a State (another run, --state DIR), state (new, old, modified,
+// modified.<kind>, unmodified, removed) and result (error, fail, skipped …);
 // values accept the wildcards *, ? and [...] except where dbt compares
 // exactly (config, resource_type, test_type). --exclude is applied after the
 // graph operators of both flags.
 //
 // Unlike dbt, which warns, a criterion or term that selects nothing is an
-// *Error with a hint, so a typo never silently selects nothing. A bare
+// *Error with a hint, so a typo never silently selects nothing. state: and
+// result: are the exception: "nothing changed" and "nothing failed" are
+// answers, so they may select nothing. A bare
 // wildcard name such as stg_* also matches models in sub-folders (as dbt
 // Fusion does; dbt-core matches it against the whole FQN only).
 package selector

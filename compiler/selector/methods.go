@@ -21,15 +21,14 @@ var methods = map[string]func(*selector, criterion) ([]string, *Error){
 	"resource_type": (*selector).resourceType,
 	"test_type":     (*selector).testType,
 	"package":       (*selector).pkg,
+	"state":         (*selector).state,
+	"result":        (*selector).result,
 }
-
-// stateMethods are dbt's methods that compare with a previous run.
-var stateMethods = []string{"result", "source_status", "state"}
 
 // dbtOnlyMethods are dbt's other methods, for resources kiln does not have.
 var dbtOnlyMethods = []string{
 	"access", "exposure", "group", "metric", "saved_query", "semantic_model",
-	"test_name", "unit_test", "version",
+	"source_status", "test_name", "unit_test", "version",
 }
 
 // methodNames lists every method name kiln recognises, sorted.
@@ -38,7 +37,6 @@ func methodNames() []string {
 	for n := range methods {
 		names = append(names, n)
 	}
-	names = append(names, stateMethods...)
 	slices.Sort(names)
 	return names
 }
@@ -53,11 +51,6 @@ func (s *selector) match(c criterion) ([]string, *Error) {
 	m, ok := methods[name]
 	switch {
 	case ok:
-	case slices.Contains(stateMethods, name):
-		return nil, &Error{
-			Message: fmt.Sprintf("selector method %q needs --state DIR, which kiln does not support yet", name),
-			Hint:    `to compare with another manifest, run "kiln diff --state DIR"`,
-		}
 	case slices.Contains(dbtOnlyMethods, name):
 		return nil, &Error{
 			Message: fmt.Sprintf("selector method %q is not supported by kiln", name),
@@ -74,7 +67,7 @@ func (s *selector) match(c criterion) ([]string, *Error) {
 		return nil, &Error{Message: fmt.Sprintf("selector method %q takes no argument after a dot", name)}
 	}
 	ids, err := m(s, c)
-	if err == nil && len(ids) == 0 {
+	if err == nil && len(ids) == 0 && !mayBeEmpty(name) {
 		err = &Error{Message: "no node matches " + strconv.Quote(c.explicit)}
 	}
 	return ids, err

@@ -48,6 +48,9 @@ type Universe struct {
 	// Graph holds every node id, with edges from upstream to downstream.
 	// A nil Graph means no edges.
 	Graph *dag.Graph[string]
+	// State is another run to compare with, for state: and result:; nil
+	// without --state.
+	State *State
 }
 
 // Options change what Select returns.
@@ -88,7 +91,7 @@ func Select(u Universe, selects, excludes []string, opts Options) ([]string, err
 		if _, ok := dropped[id]; ok {
 			continue
 		}
-		if len(opts.ResourceTypes) > 0 && !slices.Contains(opts.ResourceTypes, u.Nodes[id].ResourceType) {
+		if len(opts.ResourceTypes) > 0 && !slices.Contains(opts.ResourceTypes, u.node(id).ResourceType) {
 			continue
 		}
 		out = append(out, id)
@@ -106,6 +109,7 @@ type selector struct {
 	graph   *dag.Graph[string]
 	ids     []string            // every node id, sorted
 	testsOf map[string][]string // node id → ids of the tests attached to it
+	st      *State              // for state: and result:, or nil
 }
 
 func newSelector(u Universe) *selector {
@@ -114,6 +118,7 @@ func newSelector(u Universe) *selector {
 		graph:   u.Graph,
 		ids:     slices.Sorted(maps.Keys(u.Nodes)),
 		testsOf: map[string][]string{},
+		st:      u.State,
 	}
 	if s.graph == nil {
 		s.graph = dag.New[string]()
@@ -147,11 +152,15 @@ func (s *selector) union(flag string, values []string, indirect bool, errs *[]er
 func (s *selector) intersection(flag, term string, indirect bool, errs *[]error) set {
 	var parts []set
 	failed := false
+	optional := false // a part that may match nothing: state:, result:
 	for _, raw := range strings.Split(term, ",") {
 		if raw == "" {
 			*errs = append(*errs, &Error{Flag: flag, Expr: term, Message: "empty selector between commas"})
 			failed = true
 			continue
+		}
+		if c, err := parseCriterion(raw); err == nil && mayBeEmpty(c.method) {
+			optional = true
 		}
 		got, err := s.criterion(raw, indirect)
 		if err != nil {
@@ -175,7 +184,7 @@ func (s *selector) intersection(flag, term string, indirect bool, errs *[]error)
 		}
 		out = next
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && !optional {
 		*errs = append(*errs, &Error{
 			Flag:    flag,
 			Expr:    term,

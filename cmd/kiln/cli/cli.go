@@ -47,6 +47,8 @@ type globals struct {
 	logFormat  string
 	noColor    bool
 	strict     bool
+	state      string // --state: another run's artifacts, see state.go
+	deferState bool   // --defer: read unselected models from the state's relations
 }
 
 // app is one invocation's state: its writers and flags.
@@ -134,10 +136,13 @@ default) or PostgreSQL.`,
 	f.StringVar(&a.g.logFormat, "log-format", "text", "text or json")
 	f.BoolVar(&a.g.noColor, "no-color", false, "never colour the output (colour is used only on a terminal)")
 	f.BoolVar(&a.g.strict, "strict", false, "make a model that kiln's SQL parser cannot read an error, not a warning")
+	f.StringVar(&a.g.state, "state", "", "another run's artifacts (a directory with manifest.json) for state:/result: selectors, --defer and kiln diff")
+	f.BoolVar(&a.g.deferState, "defer", false, "read the models that are not selected from the relations recorded in --state")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.initCommand(), a.compileCommand(), a.runCommand(), a.seedCommand(), a.lsCommand(), a.cleanCommand())
 	root.AddCommand(a.testCommand(), a.buildCommand())
 	root.AddCommand(a.lineageCommand())
+	root.AddCommand(a.graphCommand(), a.diffCommand(), a.docsCommand())
 	return root
 }
 

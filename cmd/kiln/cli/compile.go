@@ -61,6 +61,10 @@ func (a *app) load() (*project, error) {
 		pr.close()
 		return nil, exitError{ExitFailure}
 	}
+	if err := a.attachState(res); err != nil {
+		pr.close()
+		return nil, err
+	}
 	return &project{opts: opts, res: res, printer: pr, target: targetDir}, nil
 }
 
@@ -130,6 +134,9 @@ and the whole project to target/manifest.json. It touches no database.`,
 			defer p.printer.close()
 			ids, err := p.selectNodes(sel, models.ResourceModel, models.ResourceTest)
 			if err != nil {
+				return err
+			}
+			if err := a.deferUnselected(p, ids); err != nil {
 				return err
 			}
 			names := p.modelNames(ids)

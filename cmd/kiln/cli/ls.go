@@ -99,6 +99,8 @@ func (p *project) entry(id string) lsEntry {
 		e.Name, e.ResourceType, e.Path, e.Tags, e.Config = n.Name, string(models.ResourceTest), n.Path, n.Config.Tags, n.Config
 	case *models.UnitTest:
 		e.Name, e.ResourceType, e.Path, e.Tags, e.Config = n.Name, "unit_test", n.Path, n.Config.Tags, n.Config
+	case nil: // only the state has it: state:removed
+		e = p.removedEntry(id, e)
 	}
 	return e
 }

@@ -89,6 +89,9 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	if err != nil {
 		return err
 	}
+	if err := a.deferUnselected(p, ids); err != nil {
+		return err
+	}
 	if err := p.res.WriteArtifacts(p.target, p.modelNames(ids)); err != nil {
 		return fmt.Errorf("writing artifacts: %w", err)
 	}
