@@ -399,10 +399,9 @@ func (res *Result) bindTypes(ctx context.Context, az Analyzer, ordered []*models
 			setup = append(setup, "create schema if not exists "+quoteIdent(s))
 		}
 	}
-	// Sources with declared columns become empty tables; undeclared types
-	// are VARCHAR.
+	// Sources whose declared columns all have types become empty tables.
 	for _, s := range p.Sources {
-		if len(s.Columns) == 0 {
+		if !sourceDescribed(s) {
 			continue
 		}
 		addSchema(s.Relation.Schema)
@@ -644,12 +643,28 @@ type catalog struct {
 
 func relKey(schema, name string) string { return strings.ToLower(schema) + "." + strings.ToLower(name) }
 
+// sourceDescribed says whether a source's declared columns describe its
+// table: all of them with a data_type. Columns listed only to document or
+// test them (as dbt projects do) say nothing about the others, so such a
+// source's columns count as unknown.
+func sourceDescribed(s *models.Source) bool {
+	if len(s.Columns) == 0 {
+		return false
+	}
+	for _, c := range s.Columns {
+		if c.DataType == "" {
+			return false
+		}
+	}
+	return true
+}
+
 func newCatalog(res *Result) *catalog {
 	p := res.Project
 	c := &catalog{project: p.Name, rel: map[string]*sqlast.Relation{}}
 	for _, s := range p.Sources {
 		r := &sqlast.Relation{ID: s.UniqueID(p.Name)}
-		if len(s.Columns) > 0 {
+		if sourceDescribed(s) {
 			for _, col := range s.Columns {
 				r.Columns = append(r.Columns, sqlast.Column{Name: col.Name, Type: strings.ToUpper(col.DataType)})
 			}

@@ -274,6 +274,15 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res.rendered = maps.Clone(raw)
 	res.Diagnostics = append(res.Diagnostics, res.analyze(opts, raw)...)
+	// Contracts are checked before any database when DuckDB bound the types:
+	// they are then the target's own types. Other targets check at build.
+	if p.Target.Type == "duckdb" {
+		for _, m := range p.Models {
+			if a := res.analysis[m.Name]; a != nil && a.TypesBound {
+				res.Diagnostics = append(res.Diagnostics, CheckContract("duckdb", m, a.Columns)...)
+			}
+		}
+	}
 	for _, m := range p.Models {
 		if sql, ok := raw[m.Name]; ok {
 			res.Compiled[m.Name] = injectEphemerals(sql, m, r.models, raw)

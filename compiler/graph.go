@@ -75,6 +75,12 @@ func buildGraph(p *models.Project, disabled map[string]bool) (*dag.Graph[string]
 	sources := map[string]string{}
 	tables := map[string][]string{} // source → its tables
 	var sourceNames []string
+	// A source whose table a seed loads depends on that seed, so that
+	// kiln build loads it before testing or reading the source.
+	seedByRelation := map[models.Relation]string{}
+	for _, s := range p.Seeds {
+		seedByRelation[lowerRelation(s.Relation)] = s.UniqueID(p.Name)
+	}
 	for _, s := range p.Sources {
 		id := s.UniqueID(p.Name)
 		sources[s.SourceName+"."+s.Name] = id
@@ -83,6 +89,9 @@ func buildGraph(p *models.Project, disabled map[string]bool) (*dag.Graph[string]
 		}
 		tables[s.SourceName] = append(tables[s.SourceName], s.Name)
 		g.Add(id)
+		if seed, ok := seedByRelation[lowerRelation(s.Relation)]; ok {
+			g.Connect(seed, id)
+		}
 	}
 	for _, m := range p.Models {
 		self := ids[m.Name]
@@ -261,4 +270,9 @@ func TrimStatement(sql string) string {
 		}
 		sql = t
 	}
+}
+
+// lowerRelation folds a relation's case, as unquoted SQL names do.
+func lowerRelation(r models.Relation) models.Relation {
+	return models.Relation{Database: strings.ToLower(r.Database), Schema: strings.ToLower(r.Schema), Name: strings.ToLower(r.Name)}
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -30,8 +29,9 @@ type preparer interface {
 // LoadSeed creates table rel with the columns of a CSV file and fills it
 // with COPY FROM STDIN. The file has a header row; quoted fields may hold
 // commas, doubled quotes and line breaks; it must be UTF-8. Each column's
-// type is inferred from all of its values (integer, bigint, numeric,
-// boolean, date, timestamp, timestamp with time zone, else text); an empty
+// type is inferred from all of its values as DuckDB's read_csv would
+// (boolean, bigint, double precision, date, timestamp, timestamp with time
+// zone, else text); an empty
 // field is NULL; types overrides the inferred type of some columns. q must
 // be a transaction (a *sql.Tx).
 func (e *Engine) LoadSeed(ctx context.Context, q dialects.Querier, rel models.Relation, csvPath string, types map[string]string) (int64, error) {
@@ -227,19 +227,21 @@ func checkUTF8(line int, s string) error {
 	return nil
 }
 
-// The candidate types of a seed column, from the narrowest.
+// The candidate types of a seed column, from the narrowest. They follow
+// DuckDB's CSV sniffer (BOOLEAN, BIGINT, DOUBLE, DATE, TIMESTAMP), so that a
+// project prototyped on DuckDB gets the same column types here and its
+// contracts hold on both engines.
 const (
 	tBoolean = iota
-	tInteger
 	tBigint
-	tNumeric
+	tDouble
 	tDate
 	tTimestamp
 	tTimestampTZ
 	nTypes
 )
 
-var typeNames = [nTypes]string{"boolean", "integer", "bigint", "numeric", "date", "timestamp", "timestamp with time zone"}
+var typeNames = [nTypes]string{"boolean", "bigint", "double precision", "date", "timestamp", "timestamp with time zone"}
 
 // inference keeps which types every non-empty value seen so far fits.
 type inference struct {
@@ -272,11 +274,9 @@ func (in *inference) add(v string) {
 	f := &in.fits
 	lower := strings.ToLower(v)
 	f[tBoolean] = f[tBoolean] && (lower == "true" || lower == "false")
-	isInt := integerRE.MatchString(v)
-	n, err := strconv.ParseInt(v, 10, 64)
-	f[tInteger] = f[tInteger] && isInt && err == nil && n >= math.MinInt32 && n <= math.MaxInt32
-	f[tBigint] = f[tBigint] && isInt && err == nil
-	f[tNumeric] = f[tNumeric] && numericRE.MatchString(v)
+	_, err := strconv.ParseInt(v, 10, 64)
+	f[tBigint] = f[tBigint] && integerRE.MatchString(v) && err == nil
+	f[tDouble] = f[tDouble] && numericRE.MatchString(v)
 	isDate := dateRE.MatchString(v) && validDate(v)
 	m := timestampRE.FindStringSubmatch(v)
 	isTS := m != nil && m[5] == "" && validDate(m[1]) && validClock(m[2])

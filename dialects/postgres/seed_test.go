@@ -37,7 +37,7 @@ func TestSeedColumns(t *testing.T) {
 				"-2,9999999999,2.5,FALSE,2024-02-29,2024-02-01T10:00:00.123456,2024-01-31 10:00+02:00,1,\n" +
 				",,1e3,,,2024-03-01,2024-01-31 10:00:00-0500,,\n",
 			nil,
-			[]string{"i integer", "big bigint", "num numeric", "b boolean", "d date", "ts timestamp", "tstz timestamp with time zone", "txt text", "empty text"}},
+			[]string{"i bigint", "big bigint", "num double precision", "b boolean", "d date", "ts timestamp", "tstz timestamp with time zone", "txt text", "empty text"}},
 		{"not quite",
 			"d,ts,n,b\n2024-02-30,2024-01-01 25:00:00,1.2.3,yes\n",
 			nil,
@@ -119,7 +119,7 @@ func TestLoadSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantCols := []dialects.Column{{Name: "id", Type: "integer"}, {Name: "name", Type: "text"}, {Name: "amount", Type: "numeric(8,2)"}, {Name: "paid", Type: "boolean"}, {Name: "day", Type: "date"}}
+	wantCols := []dialects.Column{{Name: "id", Type: "bigint"}, {Name: "name", Type: "text"}, {Name: "amount", Type: "numeric(8,2)"}, {Name: "paid", Type: "boolean"}, {Name: "day", Type: "date"}}
 	if diff := cmp.Diff(wantCols, cols); diff != "" {
 		t.Errorf("columns (-want +got):\n%s", diff)
 	}

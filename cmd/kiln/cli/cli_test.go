@@ -337,3 +337,71 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// A source whose table a seed loads is built after the seed, so that
+// kiln build can test and read it in one run.
+func TestSourceLoadedBySeed(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/sources.yml", `sources:
+  - name: raw
+    tables:
+      - name: orders
+        identifier: raw_orders
+        columns: [{ name: id, tests: [unique, not_null] }]
+`)
+	write(t, dir, "models/staging/stg_orders.sql", `select id as order_id, customer_id, ordered_on, status, {{ template "cents_to_dollars" "amount_cents" }} as amount from {{ source "raw" "orders" }}`)
+	r := mustKiln(t, dir, "build")
+	if !strings.Contains(r.stdout, "ERROR=0 SKIP=0") {
+		t.Errorf("build did not pass:\n%s", r.stdout)
+	}
+}
+
+// Columns a properties file lists only to document or test them do not
+// make the source's other columns unknown.
+func TestDocumentedSourceColumnsAreNotComplete(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/sources.yml", `sources:
+  - name: crm
+    schema: landing
+    tables:
+      - name: accounts
+        columns: [{ name: id, description: the key }]
+`)
+	write(t, dir, "models/staging/stg_accounts.sql", `select id, owner_email, created_at from {{ source "crm" "accounts" }}`)
+	r := mustKiln(t, dir, "compile")
+	if strings.Contains(r.stderr, "not produced") {
+		t.Errorf("a documented column made the others unknown:\n%s", r.stderr)
+	}
+}
+
+// An enforced contract whose types differ from what DuckDB binds is a
+// compile error, before any database.
+func TestContractCheckedAtCompileTime(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/schema.yml", `models:
+  - name: customers
+    contract: { enforced: true }
+    columns:
+      - { name: customer_id, data_type: integer }
+      - { name: full_name, data_type: varchar }
+      - { name: order_count, data_type: bigint }
+      - { name: lifetime_value, data_type: double }
+      - { name: currency, data_type: varchar }
+`)
+	r := kiln(t, context.Background(), dir, "compile")
+	if r.code != ExitFailure {
+		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		`models/schema.yml:2:5: model "customers" breaks its contract: column "customer_id" has the wrong type: the contract declares integer, the query returns BIGINT`,
+		`column "lifetime_value" has the wrong type: the contract declares double, the query returns DECIMAL(38,2)`,
+		"hint: cast it in the query, or change its data_type",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "target", "dev.duckdb")); err == nil {
+		t.Errorf("compile created a database")
+	}
+}
