@@ -123,7 +123,13 @@ func sha(s string) Checksum {
 }
 
 // Manifest builds the manifest of a compiled project.
+// It is built once per Result; callers must not modify it.
 func (res *Result) Manifest() *Manifest {
+	res.manifestOnce.Do(func() { res.manifest = res.buildManifest() })
+	return res.manifest
+}
+
+func (res *Result) buildManifest() *Manifest {
 	p := res.Project
 	mf := &Manifest{
 		Metadata: ManifestMetadata{KilnVersion: Version, ProjectName: p.Name, Dialect: p.Dialect, TargetName: p.Target.Name, TargetType: p.Target.Type, TargetSchema: p.Target.Schema},

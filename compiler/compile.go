@@ -43,7 +43,10 @@ type Result struct {
 	state    *analysisState
 	rendered map[string]string // before transpiling
 	props    *loadedProperties
-	against  *attachedState // --state: the run compared with (state.go)
+
+	manifestOnce sync.Once
+	manifest     *Manifest
+	against      *attachedState // --state: the run compared with (state.go)
 }
 
 // identRE is what a model or seed name may look like: kiln uses names as

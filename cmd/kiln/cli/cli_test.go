@@ -118,7 +118,7 @@ func TestInitSeedRunCompileLs(t *testing.T) {
 	if _, ok := got["view stg_orders"]; !ok {
 		t.Errorf("stg_orders is not a view: %v", keys(got))
 	}
-	for _, f := range []string{"target/manifest.json", "target/run_results.json", "target/kiln.log",
+	for _, f := range []string{"target/manifest.json", "target/run_results.json", "target/kiln.log", "target/graph.dot",
 		"target/compiled/models/marts/customers.sql", "target/run/models/marts/customers.sql", "target/run/seeds/raw_orders.sql"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("missing artifact: %v", err)

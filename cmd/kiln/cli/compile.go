@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -103,6 +104,27 @@ func selectionError(err error) error {
 	return fmt.Errorf("%s", b.String())
 }
 
+// writeArtifacts writes target/manifest.json, the compiled SQL of the
+// named models, and target/graph.dot of the whole project.
+func (p *project) writeArtifacts(names []string) error {
+	if err := p.res.WriteArtifacts(p.target, names); err != nil {
+		return fmt.Errorf("writing artifacts: %w", err)
+	}
+	mf := p.res.Manifest()
+	var ids []string
+	for id := range mf.Nodes {
+		ids = append(ids, id)
+	}
+	for id := range mf.Sources {
+		ids = append(ids, id)
+	}
+	var b bytes.Buffer
+	if err := newDepGraph(mf, ids).writeDOT(&b, p.res.Project.Name); err != nil {
+		return err
+	}
+	return compiler.WriteFileAtomic(filepath.Join(p.target, "graph.dot"), b.Bytes())
+}
+
 // modelNames maps unique ids of models to their names.
 func (p *project) modelNames(ids []string) []string {
 	var names []string
@@ -140,8 +162,8 @@ and the whole project to target/manifest.json. It touches no database.`,
 				return err
 			}
 			names := p.modelNames(ids)
-			if err := p.res.WriteArtifacts(p.target, names); err != nil {
-				return fmt.Errorf("writing artifacts: %w", err)
+			if err := p.writeArtifacts(names); err != nil {
+				return err
 			}
 			if err := p.res.WriteTestArtifacts(p.target, ids); err != nil {
 				return fmt.Errorf("writing artifacts: %w", err)

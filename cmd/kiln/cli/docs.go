@@ -40,8 +40,8 @@ opens from file:// as well as from any web server.`,
 			for _, m := range p.res.Project.Models {
 				names = append(names, m.Name)
 			}
-			if err := p.res.WriteArtifacts(p.target, names); err != nil {
-				return fmt.Errorf("writing artifacts: %w", err)
+			if err := p.writeArtifacts(names); err != nil {
+				return err
 			}
 			var mf bytes.Buffer
 			if err := p.res.Manifest().Encode(&mf); err != nil {

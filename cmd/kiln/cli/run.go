@@ -92,8 +92,8 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	if err := a.deferUnselected(p, ids); err != nil {
 		return err
 	}
-	if err := p.res.WriteArtifacts(p.target, p.modelNames(ids)); err != nil {
-		return fmt.Errorf("writing artifacts: %w", err)
+	if err := p.writeArtifacts(p.modelNames(ids)); err != nil {
+		return err
 	}
 	if err := p.res.WriteTestArtifacts(p.target, ids); err != nil {
 		return fmt.Errorf("writing artifacts: %w", err)
