@@ -201,7 +201,7 @@ fi
 
 # Packages that run things in parallel get the race detector; a missing directory is skipped.
 race_dirs=()
-for d in compiler/dag materialize; do
+for d in compiler/dag materialize cmd/kiln/cli; do
 	[[ -d "$d" ]] && race_dirs+=("./$d/...")
 done
 race_pkgs=""
