@@ -405,3 +405,26 @@ func TestContractCheckedAtCompileTime(t *testing.T) {
 		t.Errorf("compile created a database")
 	}
 }
+
+// on-run-start and on-run-end in kiln.yml run around the models, and a
+// model's pre_hook and post_hook run in its transaction.
+func TestHooks(t *testing.T) {
+	dir := newProject(t)
+	data, err := os.ReadFile(filepath.Join(dir, "kiln.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "kiln.yml", string(data)+`on-run-start:
+  - create table if not exists main.audit (event varchar)
+  - insert into main.audit values ('start')
+on-run-end: "insert into main.audit values ('end')"
+`)
+	write(t, dir, "models/marts/customers.sql", `{{ config "post_hook" "insert into main.audit values ('customers built')" }}select 1 as id`)
+	mustKiln(t, dir, "seed")
+	mustKiln(t, dir, "run")
+	// The hooks run around seed too, as dbt's do; rows come sorted.
+	got := dump(t, dir)["table audit"]
+	if want := "customers built\nend\nend\nstart\nstart\n"; got != want {
+		t.Errorf("audit holds %q, want %q", got, want)
+	}
+}
