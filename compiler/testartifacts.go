@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 
@@ -82,24 +83,23 @@ func unitCompiledPath(u *models.UnitTest) string {
 // file (models/schema.yml/not_null_orders_id.sql), a singular test's under
 // its own path. Files that already hold the SQL are left alone.
 func (res *Result) WriteTestArtifacts(targetDir string, ids []string) error {
-	for _, id := range ids {
+	errs := make([]error, len(ids))
+	parallel(len(ids), func(i int) {
 		var rel string
-		switch n := res.byID[id].(type) {
+		switch n := res.byID[ids[i]].(type) {
 		case *models.Test:
 			rel = n.CompiledPath
 		case *models.UnitTest:
 			rel = unitCompiledPath(n)
 		default:
-			continue
+			return
 		}
-		sql := res.CompiledTests[id]
+		sql := res.CompiledTests[ids[i]]
 		file := filepath.Join(targetDir, "compiled", filepath.FromSlash(rel))
 		if old, err := os.ReadFile(file); err == nil && string(old) == sql {
-			continue
+			return
 		}
-		if err := writeCompiled(file, sql); err != nil {
-			return err
-		}
-	}
-	return nil
+		errs[i] = writeCompiled(file, sql)
+	})
+	return errors.Join(errs...)
 }
