@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/kiln-sql/kiln/compiler/sqlast"
 	"github.com/kiln-sql/kiln/compiler/suggest"
@@ -26,10 +28,14 @@ type Analyzer interface {
 	// Serialize returns, for each query, the output of DuckDB's
 	// json_serialize_sql: the parse tree, or the parser's error.
 	Serialize(ctx context.Context, queries []string) ([]string, error)
-	// Bind runs setup in a scratch database, creates a view for each query
-	// as relations[i], in order, and returns each view's columns or why
-	// it could not be bound.
-	Bind(ctx context.Context, setup []string, relations []models.Relation, queries []string) ([][]models.Column, []string, error)
+	// Bind runs setup in a scratch database, then creates an empty table
+	// for each query that next returns, as its relation, in order, and
+	// returns each table's columns or why it could not be bound, in the
+	// same order. next blocks until the following query is known, and
+	// reports false after the last. reads names schema-qualified
+	// relations the query certainly reads; when one does not exist by
+	// then, the query is not tried.
+	Bind(ctx context.Context, setup []string, next func() (rel models.Relation, query string, reads []models.Relation, ok bool)) ([][]models.Column, []string, error)
 }
 
 // ModelAnalysis is what kiln understood of one model's SQL.
@@ -157,46 +163,83 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 		keys[s.UniqueID(p.Name)] = fileChecksum(filepath.Join(p.Dir, s.Path)).Checksum
 	}
 
-	// Parse what the cache does not have.
-	trees, perr := res.parseModels(ctx, az, todo, raw)
+	// Parse what the cache does not have and analyse each model as its
+	// tree arrives, in order, so that it sees its parents' columns. Trees
+	// are dropped once analysed unless they are to be transpiled: holding
+	// all of them would take most of a gigabyte for 10,000 models.
+	fresh := map[string]bool{}
+	var trees map[string]*sqlast.Statement // kept for transpiling
+	if target != "" {
+		trees = map[string]*sqlast.Statement{}
+	}
+	names := interner{}
+	// Types: DuckDB binds each freshly analysed model against empty
+	// relations (cached models contribute their columns as tables), on
+	// its own goroutine while the next models are parsed.
+	var bind *binding
+	if p.Dialect == "duckdb" && len(todo) > 0 {
+		bind = res.startBind(ctx, az, modelsInOrder, len(todo))
+	}
+	next := 0 // in modelsInOrder
+	// upTo adds the cached models before stop (all when nil) to the catalog.
+	upTo := func(stop *models.Model) {
+		for ; next < len(modelsInOrder) && modelsInOrder[next] != stop; next++ {
+			cat.setModel(modelsInOrder[next], res.analysis[modelsInOrder[next].Name])
+		}
+	}
+	perr := parseModels(ctx, az, todo, raw, func(m *models.Model, t parsed) {
+		upTo(m)
+		next++
+		a := &ModelAnalysis{Key: keys[m.UniqueID(p.Name)]}
+		switch {
+		case t.err != nil:
+			a.NotAnalysed = t.err.Message
+			sev := models.Warning
+			msg := "not analysed: " + t.err.Message
+			if t.err.Syntax() && p.Dialect == "duckdb" || opts.Strict || target != "" {
+				sev = models.Error
+			}
+			if t.err.Syntax() && p.Dialect == "duckdb" {
+				msg = "syntax error: " + strings.TrimPrefix(t.err.Message, "syntax error ")
+			}
+			off := t.err.Position
+			if off < 0 {
+				off = 0
+			}
+			a.Problems = append(a.Problems, problem{Offset: off, Severity: sev, Message: msg, Token: tokenAt(raw[m.Name], off)})
+		case t.stmt != nil:
+			fresh[m.Name] = true
+			if trees != nil {
+				trees[m.Name] = t.stmt
+			}
+			reads := res.analyseOne(m, t.stmt, a, raw[m.Name], cat, names)
+			if bind != nil {
+				bind.add(m, TrimStatement(raw[m.Name]), reads)
+			}
+		}
+		res.analysis[m.Name] = a
+		cat.setModel(m, a)
+	})
 	if perr != nil {
+		if bind != nil {
+			bind.stop()
+		}
+		// As if nothing had been analysed: only the cache's answers stay.
+		res.analysis = map[string]*ModelAnalysis{}
+		for _, m := range modelsInOrder {
+			if c, ok := cache[keys[m.UniqueID(p.Name)]]; ok {
+				res.analysis[m.Name] = c
+			}
+		}
+		res.state.catalog = newCatalog(res)
 		return models.Diagnostics{{Pos: models.Pos{File: ProjectFile}, Severity: models.Error, Message: "analysing the SQL: " + perr.Error()}}
 	}
-	fresh := map[string]*sqlast.Statement{}
-	for _, m := range modelsInOrder {
-		a := res.analysis[m.Name]
-		if a == nil {
-			a = &ModelAnalysis{Key: keys[m.UniqueID(p.Name)]}
-			t := trees[m.Name]
-			switch {
-			case t.err != nil:
-				a.NotAnalysed = t.err.Message
-				sev := models.Warning
-				msg := "not analysed: " + t.err.Message
-				if t.err.Syntax() && p.Dialect == "duckdb" || opts.Strict || target != "" {
-					sev = models.Error
-				}
-				if t.err.Syntax() && p.Dialect == "duckdb" {
-					msg = "syntax error: " + strings.TrimPrefix(t.err.Message, "syntax error ")
-				}
-				off := t.err.Position
-				if off < 0 {
-					off = 0
-				}
-				a.Problems = append(a.Problems, problem{Offset: off, Severity: sev, Message: msg, Token: tokenAt(raw[m.Name], off)})
-			case t.stmt != nil:
-				fresh[m.Name] = t.stmt
-				res.analyseOne(m, t.stmt, a, raw[m.Name], cat, target)
-			}
-			res.analysis[m.Name] = a
-		}
-		cat.setModel(m, a)
-	}
+	upTo(nil)
 
-	// Types: DuckDB binds the freshly analysed models against empty
-	// relations; cached models contribute their columns as tables.
-	if p.Dialect == "duckdb" && len(fresh) > 0 {
-		if err := res.bindTypes(ctx, az, modelsInOrder, fresh, raw, cat); err != nil {
+	if bind != nil {
+		if len(fresh) == 0 {
+			bind.stop() // nothing of this compile's own to bind
+		} else if err := res.finishBind(bind, cat); err != nil {
 			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: ProjectFile}, Severity: models.Warning, Message: "column types are unknown: " + err.Error()})
 		}
 	}
@@ -204,7 +247,7 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// Transpile with the types that binding found.
 	if target != "" {
 		for _, m := range modelsInOrder {
-			st := fresh[m.Name]
+			st := trees[m.Name]
 			a := res.analysis[m.Name]
 			if st == nil {
 				continue
@@ -236,12 +279,15 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 		diags = append(diags, res.positionProblems(m, a)...)
 	}
 
-	// Keep the cache to what this project has now.
-	next := make(map[string]*ModelAnalysis, len(res.analysis))
+	// Keep the cache to what this project has now. When every model was
+	// found in it and it holds no others, it already is that.
+	keep := make(map[string]*ModelAnalysis, len(res.analysis))
 	for _, a := range res.analysis {
-		next[a.Key] = a
+		keep[a.Key] = a
 	}
-	saveAnalysisCache(cacheFile, next)
+	if len(todo) > 0 || len(keep) != len(cache) {
+		saveAnalysisCache(cacheFile, keep)
+	}
 	return diags
 }
 
@@ -250,101 +296,152 @@ type parsed struct {
 	err  *sqlast.ParseError
 }
 
-// parseModels parses the rendered SQL of ms. Queries go to DuckDB in
-// batches joined by semicolons; a batch that fails, or does not give one
-// statement per query, is parsed again one query at a time so that each
-// error belongs to its model.
-func (res *Result) parseModels(ctx context.Context, az Analyzer, ms []*models.Model, raw map[string]string) (map[string]parsed, error) {
-	out := make(map[string]parsed, len(ms))
-	if len(ms) == 0 {
-		return out, nil
-	}
-	const batchSize = 64
+// parseModels parses the rendered SQL of ms and calls each with every
+// model's tree or error, in the order of ms, on the calling goroutine.
+// Queries go to DuckDB in batches joined by semicolons, on several
+// goroutines that serialize and decode a few batches ahead of each and no
+// further, so that only those batches' JSON and trees are held at once.
+// A batch that fails, or does not give one statement per query, is parsed
+// again one query at a time so that each error belongs to its model.
+func parseModels(ctx context.Context, az Analyzer, ms []*models.Model, raw map[string]string, each func(*models.Model, parsed)) error {
+	// 32 models (≈ 50 KB of SQL) per call: fewer round trips than one by
+	// one, and a failed batch costs little to parse again.
+	const batchSize = 32
 	type batch struct {
-		names   []string
-		offsets []int
-		text    string
+		out  []parsed
+		err  error
+		done chan struct{}
 	}
-	var batches []batch
-	for lo := 0; lo < len(ms); lo += batchSize {
-		hi := min(lo+batchSize, len(ms))
-		var b batch
-		var sb strings.Builder
-		for _, m := range ms[lo:hi] {
-			if sb.Len() > 0 {
-				sb.WriteString(";\n")
+	batches := make([]batch, (len(ms)+batchSize-1)/batchSize)
+	for i := range batches {
+		batches[i].done = make(chan struct{})
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(batches))
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	// A worker takes a token before it starts a batch; each gives its
+	// token back once consumed. Batches start in order, so the next one to
+	// consume is always under way or done.
+	tokens := make(chan struct{}, 2*workers)
+	var taken atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
+				i := int(taken.Add(1)) - 1
+				if i >= len(batches) {
+					return
+				}
+				lo := i * batchSize
+				b := &batches[i]
+				b.out, b.err = parseBatch(ctx, az, ms[lo:min(lo+batchSize, len(ms))], raw)
+				close(b.done)
 			}
-			b.names = append(b.names, m.Name)
-			b.offsets = append(b.offsets, sb.Len())
-			sb.WriteString(TrimStatement(raw[m.Name]))
+		}()
+	}
+	for i := range batches {
+		b := &batches[i]
+		<-b.done
+		if b.err != nil {
+			return b.err
 		}
-		b.text = sb.String()
-		batches = append(batches, b)
+		for j, t := range b.out {
+			each(ms[i*batchSize+j], t)
+		}
+		b.out = nil
+		<-tokens
 	}
-	texts := make([]string, len(batches))
-	for i, b := range batches {
-		texts[i] = b.text
+	return nil
+}
+
+// parseBatch parses ms joined into one string, or one by one when that
+// fails.
+func parseBatch(ctx context.Context, az Analyzer, ms []*models.Model, raw map[string]string) ([]parsed, error) {
+	out := make([]parsed, len(ms))
+	var sb strings.Builder
+	offsets := make([]int, len(ms))
+	for i, m := range ms {
+		if i > 0 {
+			sb.WriteString(";\n")
+		}
+		offsets[i] = sb.Len()
+		sb.WriteString(TrimStatement(raw[m.Name]))
 	}
-	jsons, err := az.Serialize(ctx, texts)
+	jsons, err := az.Serialize(ctx, []string{sb.String()})
 	if err != nil {
 		return nil, err
 	}
-	var mu sync.Mutex
-	var retry []string
-	parallel(len(batches), func(i int) {
-		b := batches[i]
-		stmts, err := sqlast.Decode([]byte(jsons[i]))
-		if err != nil || len(stmts) != len(b.names) {
-			mu.Lock()
-			retry = append(retry, b.names...)
-			mu.Unlock()
-			return
-		}
-		for j, st := range stmts {
-			if b.offsets[j] > 0 {
-				sqlast.Shift(st, -int64(b.offsets[j]))
+	if stmts, err := sqlast.Decode([]byte(jsons[0])); err == nil && len(stmts) == len(ms) {
+		for i, st := range stmts {
+			if offsets[i] > 0 {
+				sqlast.Shift(st, -int64(offsets[i]))
 			}
-			mu.Lock()
-			out[b.names[j]] = parsed{stmt: st}
-			mu.Unlock()
+			out[i] = parsed{stmt: st}
 		}
-	})
-	if len(retry) == 0 {
 		return out, nil
 	}
-	sort.Strings(retry)
-	texts = make([]string, len(retry))
-	for i, name := range retry {
-		texts[i] = TrimStatement(raw[name])
+	texts := make([]string, len(ms))
+	for i, m := range ms {
+		texts[i] = TrimStatement(raw[m.Name])
 	}
 	jsons, err = az.Serialize(ctx, texts)
 	if err != nil {
 		return nil, err
 	}
-	for i, name := range retry {
+	for i := range ms {
 		stmts, err := sqlast.Decode([]byte(jsons[i]))
 		var pe *sqlast.ParseError
 		switch {
 		case errors.As(err, &pe):
-			out[name] = parsed{err: pe}
+			out[i] = parsed{err: pe}
 		case err != nil:
-			out[name] = parsed{err: &sqlast.ParseError{Message: err.Error(), Position: -1}}
+			out[i] = parsed{err: &sqlast.ParseError{Message: err.Error(), Position: -1}}
 		case len(stmts) != 1:
-			out[name] = parsed{err: &sqlast.ParseError{Message: fmt.Sprintf("a model is one SELECT statement; this one has %d", len(stmts)), Position: -1, Type: "kiln"}}
+			out[i] = parsed{err: &sqlast.ParseError{Message: fmt.Sprintf("a model is one SELECT statement; this one has %d", len(stmts)), Position: -1, Type: "kiln"}}
 		default:
-			out[name] = parsed{stmt: stmts[0]}
+			out[i] = parsed{stmt: stmts[0]}
 		}
 	}
 	return out, nil
 }
 
-// analyseOne runs the column analysis of one model.
-func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAnalysis, sql string, cat *catalog, target sqlast.Dialect) {
+// interner makes one copy of each name kept after analysis. A decoded
+// tree's strings point into the JSON of its whole batch, which a single
+// kept column name would otherwise hold in memory; and 10,000 models
+// repeat the same few thousand names.
+type interner map[string]string
+
+func (in interner) get(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	in[s] = s
+	return s
+}
+
+// analyseOne runs the column analysis of one model. It returns the
+// schema-qualified relations that DuckDB must find to bind the model.
+func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAnalysis, sql string, cat *catalog, names interner) []models.Relation {
 	an := sqlast.Analyze(st, cat)
 	seen := map[string]bool{}
+	var needs []models.Relation
 	for _, r := range an.Reads {
 		if r.Function {
 			continue
+		}
+		if !r.Unused && r.Schema != "" && r.Catalog == "" {
+			needs = append(needs, models.Relation{Schema: names.get(r.Schema), Name: names.get(r.Name)})
 		}
 		if r.ID == "" {
 			name := r.Name
@@ -382,14 +479,42 @@ func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAna
 		a.Columns = make([]models.Column, len(an.Columns))
 		a.Lineage = map[string][]sqlast.ColumnSource{}
 		for i, c := range an.Columns {
-			a.Columns[i] = models.Column{Name: c.Name}
-			a.Lineage[c.Name] = nonNil(c.Sources)
+			name := names.get(c.Name)
+			src := nonNil(c.Sources)
+			for j := range src {
+				src[j] = sqlast.ColumnSource{Relation: names.get(src[j].Relation), Column: names.get(src[j].Column)}
+			}
+			a.Columns[i] = models.Column{Name: name}
+			a.Lineage[name] = src
 		}
 	}
+	return needs
 }
 
-// bindTypes asks DuckDB for the output types of the fresh models.
-func (res *Result) bindTypes(ctx context.Context, az Analyzer, ordered []*models.Model, fresh map[string]*sqlast.Statement, raw map[string]string, cat *catalog) error {
+// binding is a run of Analyzer.Bind fed with models as they are analysed.
+type binding struct {
+	cancel context.CancelFunc
+	seeds  []bindQuery
+	queue  chan bindQuery
+	done   chan struct{}
+	// Set by the goroutine running Bind, read after done.
+	given []bindQuery // in the order Bind received them
+	cols  [][]models.Column
+	errs  []string
+	err   error
+}
+
+type bindQuery struct {
+	name  string // the model's; "" for a seed
+	rel   models.Relation
+	query string
+	reads []models.Relation
+}
+
+// startBind starts binding: sources with declared types, and the models
+// the cache has types for, become empty tables; seeds are bound first;
+// fresh models follow as add hands them over (at most fresh of them).
+func (res *Result) startBind(ctx context.Context, az Analyzer, ordered []*models.Model, fresh int) *binding {
 	p := res.Project
 	var setup []string
 	schemas := map[string]bool{}
@@ -415,52 +540,86 @@ func (res *Result) bindTypes(ctx context.Context, az Analyzer, ordered []*models
 		}
 		setup = append(setup, "create table "+ansiQuote(s.Relation)+" ("+strings.Join(cols, ", ")+")")
 	}
-	var rels []models.Relation
-	var queries []string
-	var names []string
+	b := &binding{queue: make(chan bindQuery, fresh), done: make(chan struct{})}
 	for _, s := range p.Seeds {
 		addSchema(s.Relation.Schema)
-		rels = append(rels, s.Relation)
-		queries = append(queries, seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes))
-		names = append(names, "")
+		b.seeds = append(b.seeds, bindQuery{rel: s.Relation, query: seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes)})
 	}
 	for _, m := range ordered {
-		rel := m.Relation
-		if m.Config.Materialized == models.Ephemeral {
-			rel = models.Relation{Name: cteName(m.Name)}
-		} else {
+		rel := bindRelation(m)
+		if m.Config.Materialized != models.Ephemeral {
 			addSchema(rel.Schema)
 		}
-		a := res.analysis[m.Name]
-		if fresh[m.Name] == nil {
-			// Cached: an empty table with the columns found before.
-			if len(a.Columns) == 0 || !a.TypesBound {
-				continue
-			}
-			var cols []string
-			for _, c := range a.Columns {
-				cols = append(cols, quoteIdent(c.Name)+" "+c.DataType)
-			}
-			setup = append(setup, "create table "+ansiQuote(rel)+" ("+strings.Join(cols, ", ")+")")
+		a := res.analysis[m.Name] // from the cache, or nil
+		if a == nil || len(a.Columns) == 0 || !a.TypesBound {
 			continue
 		}
-		rels = append(rels, rel)
-		queries = append(queries, TrimStatement(raw[m.Name]))
-		names = append(names, m.Name)
+		// Cached: an empty table with the columns found before.
+		var cols []string
+		for _, c := range a.Columns {
+			cols = append(cols, quoteIdent(c.Name)+" "+c.DataType)
+		}
+		setup = append(setup, "create table "+ansiQuote(rel)+" ("+strings.Join(cols, ", ")+")")
 	}
-	cols, errs, err := az.Bind(ctx, setup, rels, queries)
-	if err != nil {
-		return err
+	ctx, b.cancel = context.WithCancel(ctx)
+	go func() {
+		defer close(b.done)
+		b.cols, b.errs, b.err = az.Bind(ctx, setup, func() (models.Relation, string, []models.Relation, bool) {
+			var q bindQuery
+			if len(b.given) < len(b.seeds) {
+				q = b.seeds[len(b.given)]
+			} else {
+				var ok bool
+				if q, ok = <-b.queue; !ok {
+					return models.Relation{}, "", nil, false
+				}
+			}
+			b.given = append(b.given, q)
+			return q.rel, q.query, q.reads, true
+		})
+	}()
+	return b
+}
+
+// bindRelation is where Bind creates a model's table.
+func bindRelation(m *models.Model) models.Relation {
+	if m.Config.Materialized == models.Ephemeral {
+		return models.Relation{Name: cteName(m.Name)}
 	}
-	for i, name := range names {
-		if name == "" {
-			if s := res.seedByRelation(rels[i]); s != nil && errs[i] == "" {
-				cat.setSeed(s, cols[i])
+	return m.Relation
+}
+
+// add hands a freshly analysed model over to DuckDB.
+func (b *binding) add(m *models.Model, query string, reads []models.Relation) {
+	b.queue <- bindQuery{name: m.Name, rel: bindRelation(m), query: query, reads: reads}
+}
+
+// stop ends the binding and drops what it found.
+func (b *binding) stop() {
+	b.cancel()
+	close(b.queue)
+	<-b.done
+}
+
+// finishBind waits for the binding to end and records the column types
+// it found in the analyses and the catalog.
+func (res *Result) finishBind(b *binding, cat *catalog) error {
+	close(b.queue)
+	<-b.done
+	b.cancel()
+	if b.err != nil {
+		return b.err
+	}
+	for i, q := range b.given {
+		cols, failed := b.cols[i], b.errs[i] != ""
+		if q.name == "" {
+			if s := res.seedByRelation(q.rel); s != nil && !failed {
+				cat.setSeed(s, cols)
 			}
 			continue
 		}
-		a := res.analysis[name]
-		if errs[i] != "" {
+		a := res.analysis[q.name]
+		if failed {
 			continue
 		}
 		// Binding succeeded, so every column reference resolved.
@@ -471,10 +630,9 @@ func (res *Result) bindTypes(ctx context.Context, az Analyzer, ordered []*models
 			}
 		}
 		a.Problems = kept
-		bound := cols[i]
-		if len(a.Columns) == len(bound) {
+		if len(a.Columns) == len(cols) {
 			lin := map[string][]sqlast.ColumnSource{}
-			for j, c := range bound {
+			for j, c := range cols {
 				lin[c.Name] = a.Lineage[a.Columns[j].Name]
 				if lin[c.Name] == nil {
 					lin[c.Name] = []sqlast.ColumnSource{}
@@ -484,9 +642,9 @@ func (res *Result) bindTypes(ctx context.Context, az Analyzer, ordered []*models
 		} else {
 			a.Lineage = nil
 		}
-		a.Columns = bound
+		a.Columns = cols
 		a.TypesBound = true
-		m := res.renderer.models[name]
+		m := res.renderer.models[q.name]
 		cat.setModel(m, a)
 	}
 	return nil
@@ -608,6 +766,15 @@ func loadAnalysisCache(file string) map[string]*ModelAnalysis {
 	var m map[string]*ModelAnalysis
 	if err := gob.NewDecoder(f).Decode(&m); err != nil || m == nil {
 		return map[string]*ModelAnalysis{}
+	}
+	// gob leaves out empty slices; a column computed from no upstream
+	// column has an empty list of sources, as when it was analysed.
+	for _, a := range m {
+		for k, v := range a.Lineage {
+			if v == nil {
+				a.Lineage[k] = []sqlast.ColumnSource{}
+			}
+		}
 	}
 	return m
 }

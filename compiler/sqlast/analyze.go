@@ -43,14 +43,17 @@ type OutputColumn struct {
 
 // TableRead is a relation named in a FROM clause.
 type TableRead struct {
-	Schema, Name string
-	Location     uint64
+	Catalog, Schema, Name string
+	Location              uint64
 	// ID is the kiln node it resolves to; "" for a relation kiln does not
 	// manage.
 	ID string
 	// Function is set for a table function that reads outside data
 	// (read_csv, read_parquet …); Name is the function's name.
 	Function bool
+	// Unused is set for a read inside a WITH query that the statement
+	// never reads; DuckDB does not bind such a query.
+	Unused bool
 }
 
 // ColumnProblem is a column reference that no relation in scope provides.
@@ -117,22 +120,62 @@ type scope struct {
 type cteEnv struct {
 	name   string
 	rel    *rel
+	use    *cteUse
 	parent *cteEnv
 }
 
-func (e *cteEnv) lookup(name string) *rel {
+func (e *cteEnv) lookup(name string) *cteEnv {
 	for x := e; x != nil; x = x.parent {
 		if strings.EqualFold(x.name, name) {
-			return x.rel
+			return x
 		}
 	}
 	return nil
+}
+
+// cteUse records what one WITH query reads, to tell the reads of the
+// queries the statement uses from those of queries nothing uses.
+type cteUse struct {
+	used  bool
+	ctes  []*cteUse // the WITH queries it reads
+	reads []int     // indexes into Analysis.Reads
+}
+
+func (u *cteUse) mark() {
+	if u.used {
+		return
+	}
+	u.used = true
+	for _, c := range u.ctes {
+		c.mark()
+	}
 }
 
 type analyzer struct {
 	cat Catalog
 	a   *Analysis
 	pr  *printer
+	// in is the WITH query being analysed, nil in the statement's own
+	// body; all lists every WITH query.
+	in  *cteUse
+	all []*cteUse
+}
+
+// read records that the statement reads a relation of cat.
+func (z *analyzer) read(r TableRead) {
+	if z.in != nil {
+		z.in.reads = append(z.in.reads, len(z.a.Reads))
+	}
+	z.a.Reads = append(z.a.Reads, r)
+}
+
+// refCTE records that the query being analysed reads the WITH query u.
+func (z *analyzer) refCTE(u *cteUse) {
+	if z.in == nil {
+		u.mark()
+	} else {
+		z.in.ctes = append(z.in.ctes, u)
+	}
 }
 
 // Analyze resolves st's names against cat and returns its columns, their
@@ -142,6 +185,13 @@ func Analyze(st *Statement, cat Catalog) *Analysis {
 	z := &analyzer{cat: cat, a: a}
 	z.pr = &printer{d: DuckDB, a: a}
 	out := z.node(st.Node, nil, nil)
+	for _, u := range z.all {
+		if !u.used {
+			for _, i := range u.reads {
+				a.Reads[i].Unused = true
+			}
+		}
+	}
 	a.ColumnsKnown = out.known
 	if out.known {
 		for _, c := range out.cols {
@@ -170,18 +220,23 @@ func (z *analyzer) withCTEs(m CTEMap, env *cteEnv, outer *scope) *cteEnv {
 			continue
 		}
 		q := c.Value.Query.Node
+		use := &cteUse{}
+		z.all = append(z.all, use)
+		in := z.in
+		z.in = use
 		var r *rel
 		if q.Type == "RECURSIVE_CTE_NODE" {
 			left := z.node(q.Left, env, outer)
 			self := renamed(left, c.Key, c.Value.Aliases)
-			env2 := &cteEnv{name: c.Key, rel: self, parent: env}
+			env2 := &cteEnv{name: c.Key, rel: self, use: use, parent: env}
 			right := z.node(q.Right, env2, outer)
 			r = mergeSetOp(left, right, false)
 			z.a.OutputNames[q] = names(r)
 		} else {
 			r = z.node(q, env, outer)
 		}
-		env = &cteEnv{name: c.Key, rel: renamed(r, c.Key, c.Value.Aliases), parent: env}
+		z.in = in
+		env = &cteEnv{name: c.Key, rel: renamed(r, c.Key, c.Value.Aliases), use: use, parent: env}
 	}
 	return env
 }
@@ -415,8 +470,9 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 			alias = t.Table
 		}
 		if t.Schema == "" && t.Catalog == "" {
-			if r := env.lookup(t.Table); r != nil {
-				sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
+			if x := env.lookup(t.Table); x != nil {
+				z.refCTE(x.use)
+				sc.rels = append(sc.rels, renamed(x.rel, alias, t.ColumnAliases))
 				return
 			}
 		}
@@ -424,7 +480,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 		if z.cat != nil {
 			r = z.cat.Relation(t.Schema, t.Table)
 		}
-		read := TableRead{Schema: t.Schema, Name: t.Table, Location: t.Location}
+		read := TableRead{Catalog: t.Catalog, Schema: t.Schema, Name: t.Table, Location: t.Location}
 		nr := &rel{alias: alias}
 		if r != nil {
 			read.ID = r.ID
@@ -435,7 +491,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 				}
 			}
 		}
-		z.a.Reads = append(z.a.Reads, read)
+		z.read(read)
 		sc.rels = append(sc.rels, renamed(nr, alias, t.ColumnAliases))
 	case "JOIN":
 		z.from(t.Left, sc, env)
@@ -507,7 +563,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 				}
 				nr.cols = []col{{name: name, typ: typ, src: src}}
 			default:
-				z.a.Reads = append(z.a.Reads, TableRead{Name: f.FunctionName, Location: f.Location, Function: true})
+				z.read(TableRead{Name: f.FunctionName, Location: f.Location, Function: true})
 			}
 			if t.WithOrdinality == "WITH_ORDINALITY" && nr.known {
 				nr.cols = append(nr.cols, col{name: "ordinality", typ: "BIGINT"})

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // NoLocation is DuckDB's query_location for nodes it made up itself.
@@ -210,7 +212,7 @@ type ExcludeItem struct {
 // UnmarshalJSON accepts "name" and {"column_names": [...]} / {"name": …}.
 func (e *ExcludeItem) UnmarshalJSON(b []byte) error {
 	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
+	if err := gojson.Unmarshal(b, &s); err == nil {
 		e.Names = []string{s}
 		return nil
 	}
@@ -220,7 +222,7 @@ func (e *ExcludeItem) UnmarshalJSON(b []byte) error {
 		Table       string   `json:"table"`
 		Column      string   `json:"column"`
 	}
-	if err := json.Unmarshal(b, &o); err != nil {
+	if err := gojson.Unmarshal(b, &o); err != nil {
 		return err
 	}
 	e.Names = o.ColumnNames
@@ -398,10 +400,12 @@ type result struct {
 }
 
 // Decode reads the output of json_serialize_sql. A query the parser
-// rejected gives a *ParseError.
+// rejected gives a *ParseError. It decodes with github.com/goccy/go-json,
+// which fills the same structs as encoding/json from the same tags, about
+// three times faster: decoding is a large part of analysing a project.
 func Decode(data []byte) ([]*Statement, error) {
 	var r result
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := gojson.Unmarshal(data, &r); err != nil {
 		return nil, fmt.Errorf("decoding the parse tree: %w", err)
 	}
 	if r.Error {

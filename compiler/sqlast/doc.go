@@ -7,7 +7,7 @@
 // package decodes the JSON into Go values (Decode). The types mirror DuckDB's
 // parse tree closely: one struct per category (QueryNode, TableRef, Expr)
 // whose Type field says which variant it is and which fields are set. That
-// keeps decoding a single pass of encoding/json and makes a newer DuckDB's
+// keeps decoding a single pass of a JSON decoder and makes a newer DuckDB's
 // extra fields harmless.
 //
 // Print writes a statement for a target dialect. For PostgreSQL it carries
