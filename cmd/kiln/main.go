@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/kiln-sql/kiln/cmd/kiln/cli"
@@ -25,5 +26,17 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
+	// KILN_CPUPROFILE=file writes a CPU profile of the run, for `go tool
+	// pprof`: attach it to a report of a slow compile.
+	if path := os.Getenv("KILN_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if err := pprof.StartCPUProfile(f); err == nil {
+				code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+				pprof.StopCPUProfile()
+				f.Close()
+				os.Exit(code)
+			}
+		}
+	}
 	os.Exit(cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

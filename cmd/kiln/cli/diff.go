@@ -310,14 +310,16 @@ func diffMermaid(d *compiler.Diff) string {
 	return b.String()
 }
 
-// mdEscape makes text safe in a markdown table cell.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`, "`", "\\`").Replace(s)
-}
+// The escapers are built once: a Replacer is costly to make, cheap to use.
+var (
+	mdEscaper   = strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;", "&", "&amp;", "*", `\*`, "_", `\_`, "`", "\\`")
+	htmlEscaper = strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;", `"`, "&quot;")
+)
 
-func htmlEscape(s string) string {
-	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "&", "&amp;", `"`, "&quot;").Replace(s)
-}
+// mdEscape makes text safe in a markdown table cell.
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
 
 // codeFence returns a backtick fence longer than any run of backticks in s.
 func codeFence(s string) string {

@@ -152,8 +152,11 @@ var dotStyle = map[string]string{
 }
 
 // dotQuote quotes s as a DOT string.
+// dotEscaper is built once: a Replacer is costly to make and cheap to use.
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
 func dotQuote(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
+	return `"` + dotEscaper.Replace(s) + `"`
 }
 
 // writeDOT writes the graph for Graphviz: left to right, one statement per
@@ -206,9 +209,10 @@ var mermaidClasses = []string{
 // Mermaid's entity codes, so that no name can end the label or inject
 // markup.
 func mermaidLabel(s string) string {
-	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "`", "#96;")
-	return `"` + r.Replace(s) + `"`
+	return `"` + mermaidEscaper.Replace(s) + `"`
 }
+
+var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "\n", " ", "`", "#96;")
 
 // writeMermaid writes the graph as a Mermaid flowchart. Nodes get short
 // ids (n0, n1 …) in the order of their unique ids, so that no name needs
