@@ -64,17 +64,24 @@ func write(t *testing.T, dir, rel, content string) {
 	}
 }
 
-// dump reads every table and view of the project's DuckDB file as text,
-// one entry per relation, rows sorted.
+// dump reads every table and view of the project's default DuckDB file
+// (schema main) as text, one entry per relation, rows sorted.
 func dump(t *testing.T, dir string) map[string]string {
 	t.Helper()
+	return dumpDB(t, dir, "target/dev.duckdb", "main")
+}
+
+// dumpDB reads every table and view of one schema of a DuckDB file of the
+// project as text, one entry per relation ("table customers"), rows sorted.
+func dumpDB(t *testing.T, dir, file, schema string) map[string]string {
+	t.Helper()
 	e := duckdb.New()
-	db, err := e.Open(context.Background(), dir, models.Target{Name: "dev", Type: "duckdb"})
+	db, err := e.Open(context.Background(), dir, models.Target{Name: schema, Type: "duckdb", Path: file, Schema: schema})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rels, err := e.Relations(context.Background(), db, []string{"main"})
+	rels, err := e.Relations(context.Background(), db, []string{schema})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -17,8 +16,6 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/kiln-sql/kiln/compiler"
-	"github.com/kiln-sql/kiln/dialects/duckdb"
-	"github.com/kiln-sql/kiln/models"
 )
 
 var update = flag.Bool("update", false, "rewrite the want/ sections of testdata/pr.txtar")
@@ -390,39 +387,7 @@ func TestDeferRunsChangedModelsOnBaseRelations(t *testing.T) {
 // DuckDB file as text, rows sorted.
 func dumpSchema(t *testing.T, dir, schema string) map[string]string {
 	t.Helper()
-	e := duckdb.New()
-	db, err := e.Open(context.Background(), dir, models.Target{Name: schema, Type: "duckdb", Path: "target/shop.duckdb", Schema: schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rels, err := e.Relations(context.Background(), db, []string{schema})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, r := range rels {
-		rows, err := db.Query(fmt.Sprintf("select * from %s order by all", e.QuoteRelation(r.Relation)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", r.Relation, err)
-		}
-		cols, _ := rows.Columns()
-		var b strings.Builder
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
-		out[string(r.Kind)+" "+r.Relation.Name] = b.String()
-	}
-	return out
+	return dumpDB(t, dir, "target/shop.duckdb", schema)
 }
 
 func TestStateUsageErrors(t *testing.T) {
