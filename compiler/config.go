@@ -24,28 +24,32 @@ func defaultConfig() models.Config {
 	return models.Config{Materialized: models.View, Enabled: true, Tags: []string{}}
 }
 
+// bad is an error about this value, at its position.
+func (v configValue) bad(msg, hint string) *models.Diagnostic {
+	return &models.Diagnostic{Pos: v.Pos, Severity: models.Error, Message: msg, Hint: hint}
+}
+
+// str reads the value as a string; numbers and booleans are spelt out.
+func (v configValue) str() (string, *models.Diagnostic) {
+	switch x := v.Value.(type) {
+	case string:
+		return x, nil
+	case int, float64, bool:
+		return fmt.Sprint(x), nil
+	}
+	return "", v.bad(fmt.Sprintf("config %q needs a string, not %s", v.Key, describe(v.Value)), "")
+}
+
 // applyConfig sets one key on c. Tags and hooks accumulate across layers, as
 // in dbt; every other key overrides.
 func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
-	bad := func(msg, hint string) *models.Diagnostic {
-		return &models.Diagnostic{Pos: v.Pos, Severity: models.Error, Message: msg, Hint: hint}
-	}
-	str := func() (string, *models.Diagnostic) {
-		switch x := v.Value.(type) {
-		case string:
-			return x, nil
-		case int, float64, bool:
-			return fmt.Sprint(x), nil
-		}
-		return "", bad(fmt.Sprintf("config %q needs a string, not %s", v.Key, describe(v.Value)), "")
-	}
 	oneOf := func(allowed []string) (string, *models.Diagnostic) {
-		s, d := str()
+		s, d := v.str()
 		if d != nil {
 			return "", d
 		}
 		if !slices.Contains(allowed, s) {
-			return "", bad(fmt.Sprintf("config %q has unknown value %q", v.Key, s),
+			return "", v.bad(fmt.Sprintf("config %q has unknown value %q", v.Key, s),
 				cmpHint(suggest.Hint(s, allowed), "valid values: "+strings.Join(allowed, ", ")))
 		}
 		return s, nil
@@ -62,19 +66,19 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 		}
 		c.Materialized = models.Materialization(s)
 	case "schema":
-		s, d := str()
+		s, d := v.str()
 		if d != nil {
 			return d
 		}
 		c.Schema = s
 	case "alias":
-		s, d := str()
+		s, d := v.str()
 		if d != nil {
 			return d
 		}
 		c.Alias = s
 	case "tags":
-		tags, d := stringList(v, bad)
+		tags, d := stringList(v, v.bad)
 		if d != nil {
 			return d
 		}
@@ -85,19 +89,19 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 		}
 		sort.Strings(c.Tags)
 	case "enabled":
-		b, d := boolValue(v, bad)
+		b, d := boolValue(v, v.bad)
 		if d != nil {
 			return d
 		}
 		c.Enabled = b
 	case "full_refresh":
-		b, d := boolValue(v, bad)
+		b, d := boolValue(v, v.bad)
 		if d != nil {
 			return d
 		}
 		c.FullRefresh = &b
 	case "unique_key":
-		keys, d := stringList(v, bad)
+		keys, d := stringList(v, v.bad)
 		if d != nil {
 			return d
 		}
@@ -115,7 +119,7 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 		}
 		c.OnSchemaChange = s
 	case "pre_hook", "post_hook":
-		hooks, d := stringList(v, bad)
+		hooks, d := stringList(v, v.bad)
 		if d != nil {
 			return d
 		}
@@ -129,9 +133,9 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 		case map[string]any:
 			for k, val := range x {
 				if k != "enforced" {
-					return bad(fmt.Sprintf("unknown key %q in contract", k), `the only key is "enforced"`)
+					return v.bad(fmt.Sprintf("unknown key %q in contract", k), `the only key is "enforced"`)
 				}
-				b, d := boolValue(configValue{Key: "contract.enforced", Value: val, Pos: v.Pos}, bad)
+				b, d := boolValue(configValue{Key: "contract.enforced", Value: val, Pos: v.Pos}, v.bad)
 				if d != nil {
 					return d
 				}
@@ -140,16 +144,16 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 		case bool:
 			c.Contract.Enforced = x
 		default:
-			return bad(fmt.Sprintf("config \"contract\" needs a mapping like {enforced: true}, not %s", describe(v.Value)), "")
+			return v.bad(fmt.Sprintf("config \"contract\" needs a mapping like {enforced: true}, not %s", describe(v.Value)), "")
 		}
 	case "persist_docs":
 		m, ok := v.Value.(map[string]any)
 		if !ok {
-			return bad(fmt.Sprintf("config \"persist_docs\" needs a mapping like {relation: true, columns: true}, not %s", describe(v.Value)), "")
+			return v.bad(fmt.Sprintf("config \"persist_docs\" needs a mapping like {relation: true, columns: true}, not %s", describe(v.Value)), "")
 		}
 		c.PersistDocs = map[string]bool{}
 		for k, val := range m {
-			b, d := boolValue(configValue{Key: "persist_docs." + k, Value: val, Pos: v.Pos}, bad)
+			b, d := boolValue(configValue{Key: "persist_docs." + k, Value: val, Pos: v.Pos}, v.bad)
 			if d != nil {
 				return d
 			}
@@ -158,7 +162,7 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 	case "column_types":
 		m, ok := v.Value.(map[string]any)
 		if !ok {
-			return bad(fmt.Sprintf("config \"column_types\" needs a mapping of column to type, not %s", describe(v.Value)), "")
+			return v.bad(fmt.Sprintf("config \"column_types\" needs a mapping of column to type, not %s", describe(v.Value)), "")
 		}
 		if c.ColumnTypes == nil {
 			c.ColumnTypes = map[string]string{}
@@ -167,7 +171,7 @@ func applyConfig(c *models.Config, v configValue) *models.Diagnostic {
 			c.ColumnTypes[k] = fmt.Sprint(val)
 		}
 	default:
-		return bad(fmt.Sprintf("unknown config key %q", v.Key), cmpHint(suggest.Hint(v.Key, models.ConfigKeys),
+		return v.bad(fmt.Sprintf("unknown config key %q", v.Key), cmpHint(suggest.Hint(v.Key, models.ConfigKeys),
 			"valid keys: "+strings.Join(models.ConfigKeys, ", ")))
 	}
 	return nil

@@ -702,42 +702,30 @@ func parseTestConfig(file string, n *yaml.Node, cfg *models.Config) models.Diagn
 
 // applyTestConfig sets one key of a data test's config.
 func applyTestConfig(c *models.Config, v configValue) *models.Diagnostic {
-	bad := func(msg, hint string) *models.Diagnostic {
-		return &models.Diagnostic{Pos: v.Pos, Severity: models.Error, Message: msg, Hint: hint}
-	}
-	str := func() (string, *models.Diagnostic) {
-		switch x := v.Value.(type) {
-		case string:
-			return x, nil
-		case int, float64, bool:
-			return fmt.Sprint(x), nil
-		}
-		return "", bad(fmt.Sprintf("config %q needs a string, not %s", v.Key, describe(v.Value)), "")
-	}
 	switch v.Key {
 	case "severity":
-		s, d := str()
+		s, d := v.str()
 		if d != nil {
 			return d
 		}
 		s = strings.ToLower(s)
 		if s != models.SeverityError && s != models.SeverityWarn {
-			return bad(fmt.Sprintf("config \"severity\" has unknown value %q", s), cmpHint(suggest.Hint(s, []string{"error", "warn"}), "valid values: error, warn"))
+			return v.bad(fmt.Sprintf("config \"severity\" has unknown value %q", s), cmpHint(suggest.Hint(s, []string{"error", "warn"}), "valid values: error, warn"))
 		}
 		c.Severity = s
 	case "where":
-		s, d := str()
+		s, d := v.str()
 		if d != nil {
 			return d
 		}
 		c.Where = s
 	case "error_if", "warn_if":
-		s, d := str()
+		s, d := v.str()
 		if d != nil {
 			return d
 		}
 		if _, err := ParseCondition(s); err != nil {
-			return bad(fmt.Sprintf("config %q: %v", v.Key, err), `write a comparison with the failure count, e.g. ">10", "!=0", ">=5"`)
+			return v.bad(fmt.Sprintf("config %q: %v", v.Key, err), `write a comparison with the failure count, e.g. ">10", "!=0", ">=5"`)
 		}
 		if v.Key == "error_if" {
 			c.ErrorIf = s
@@ -745,7 +733,7 @@ func applyTestConfig(c *models.Config, v configValue) *models.Diagnostic {
 			c.WarnIf = s
 		}
 	case "store_failures", "enabled":
-		b, d := boolValue(v, bad)
+		b, d := boolValue(v, v.bad)
 		if d != nil {
 			return d
 		}
@@ -757,17 +745,17 @@ func applyTestConfig(c *models.Config, v configValue) *models.Diagnostic {
 	case "limit":
 		n, ok := v.Value.(int)
 		if !ok || n < 0 {
-			return bad(fmt.Sprintf("config \"limit\" needs a whole number of rows, not %s", describe(v.Value)), "")
+			return v.bad(fmt.Sprintf("config \"limit\" needs a whole number of rows, not %s", describe(v.Value)), "")
 		}
 		c.Limit = &n
 	case "tags":
-		tags, d := stringList(v, bad)
+		tags, d := stringList(v, v.bad)
 		if d != nil {
 			return d
 		}
 		c.Tags = append(c.Tags, tags...)
 	default:
-		return bad(fmt.Sprintf("unknown test config key %q", v.Key), cmpHint(suggest.Hint(v.Key, testConfigKeys), "valid keys: "+strings.Join(testConfigKeys, ", ")))
+		return v.bad(fmt.Sprintf("unknown test config key %q", v.Key), cmpHint(suggest.Hint(v.Key, testConfigKeys), "valid keys: "+strings.Join(testConfigKeys, ", ")))
 	}
 	return nil
 }
