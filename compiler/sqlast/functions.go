@@ -541,32 +541,27 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		p.w("trim(to_char(")
 		p.expr(arg(0))
 		p.w(", 'Month'))")
-	case "strftime":
+	case "strftime", "strptime":
+		// The same format codes, translated to PostgreSQL's: to_char formats
+		// a timestamp, to_timestamp parses one.
 		if argc != 2 || arg(1).Class != "CONSTANT" {
-			p.fail("strftime with a non-constant format", e.Location, "")
+			p.fail(name+" with a non-constant format", e.Location, "")
 			return true
 		}
 		f, ok := strftimeToPG(arg(1).Value.Text())
 		if !ok {
-			p.fail("strftime format "+quoteString(arg(1).Value.Text()), arg(1).Location, "kiln translates %Y %m %d %H %M %S %y %b %B %a %A %j %I %p %f %%")
+			p.fail(name+" format "+quoteString(arg(1).Value.Text()), arg(1).Location, "kiln translates %Y %m %d %H %M %S %y %b %B %a %A %j %I %p %f %%")
 			return true
 		}
-		p.w("to_char(")
-		p.expr(arg(0))
-		p.w(", ", quoteString(f), ")")
-	case "strptime":
-		if argc != 2 || arg(1).Class != "CONSTANT" {
-			p.fail("strptime with a non-constant format", e.Location, "")
-			return true
+		if name == "strftime" {
+			p.w("to_char(")
+			p.expr(arg(0))
+			p.w(", ", quoteString(f), ")")
+		} else {
+			p.w("to_timestamp(")
+			p.expr(arg(0))
+			p.w(", ", quoteString(f), ")::timestamp")
 		}
-		f, ok := strftimeToPG(arg(1).Value.Text())
-		if !ok {
-			p.fail("strptime format "+quoteString(arg(1).Value.Text()), arg(1).Location, "")
-			return true
-		}
-		p.w("to_timestamp(")
-		p.expr(arg(0))
-		p.w(", ", quoteString(f), ")::timestamp")
 	case "epoch_ms":
 		if argc == 1 && isInt(p.typeOf(arg(0))) {
 			p.w("(timestamp '1970-01-01' + (")
