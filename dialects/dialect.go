@@ -10,6 +10,7 @@ package dialects
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/kiln-sql/kiln/models"
 )
@@ -125,4 +126,23 @@ type DDL interface {
 // as a result row). Without it, the executor uses sql.Result.RowsAffected.
 type Counter interface {
 	ExecCount(ctx context.Context, q Querier, stmt string) (rows int64, err error)
+}
+
+// QueryColumns runs a catalog query whose rows are (name, type) pairs, in
+// column order, and collects them: how every engine answers Columns.
+func QueryColumns(ctx context.Context, q Querier, rel models.Relation, query string, args ...any) ([]Column, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the columns of %s: %w", rel, err)
+	}
+	defer rows.Close()
+	var out []Column
+	for rows.Next() {
+		var c Column
+		if err := rows.Scan(&c.Name, &c.Type); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

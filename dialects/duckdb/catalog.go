@@ -52,23 +52,10 @@ func (e *Engine) Columns(ctx context.Context, q dialects.Querier, rel models.Rel
 	if schema == "" {
 		catalog, schema = "'temp'", "main"
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`select column_name, data_type
+	return dialects.QueryColumns(ctx, q, rel, fmt.Sprintf(`select column_name, data_type
 from information_schema.columns
 where table_catalog = %s and table_schema = ? and table_name = ?
 order by ordinal_position`, catalog), schema, rel.Name)
-	if err != nil {
-		return nil, fmt.Errorf("reading the columns of %s: %w", rel, err)
-	}
-	defer rows.Close()
-	var out []dialects.Column
-	for rows.Next() {
-		var c dialects.Column
-		if err := rows.Scan(&c.Name, &c.Type); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // DependentViews returns none: DuckDB views refer to tables by name and

@@ -62,25 +62,12 @@ func relationFilter(rel models.Relation) (string, []any) {
 // format_type prints them (numeric(10,2), character varying(20), …).
 func (e *Engine) Columns(ctx context.Context, q dialects.Querier, rel models.Relation) ([]dialects.Column, error) {
 	cond, args := relationFilter(rel)
-	rows, err := q.QueryContext(ctx, `select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
+	return dialects.QueryColumns(ctx, q, rel, `select a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)
 from pg_catalog.pg_attribute a
 join pg_catalog.pg_class c on c.oid = a.attrelid
 join pg_catalog.pg_namespace n on n.oid = c.relnamespace
 where `+cond+` and a.attnum > 0 and not a.attisdropped
 order by a.attnum`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("reading the columns of %s: %w", rel, err)
-	}
-	defer rows.Close()
-	var out []dialects.Column
-	for rows.Next() {
-		var c dialects.Column
-		if err := rows.Scan(&c.Name, &c.Type); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Comment returns the comment on a relation, or "".
