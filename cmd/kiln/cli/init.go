@@ -65,7 +65,7 @@ into an embedded DuckDB file with no server.`,
 			if err != nil {
 				return fmt.Errorf("writing the project: %w", err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote project %q to %s\nnext: cd %s && kiln seed && kiln run\n", name, dir, dir)
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote project %q to %s\nnext: cd %s && kiln build\n", name, dir, dir)
 			return nil
 		},
 	}
