@@ -75,8 +75,8 @@ select status, max_by(id, amount) as top_id, min_by(id, amount) as low_id from o
 select median(qty) as med, stddev_samp(qty) as sd, var_pop(qty) as vp from orders
 select quantile_cont(val, 0.25) as q, median(val) as m from events
 select mode(status) as m from orders where status <> 'returned' and status <> 'completed'
-select status, grouping(status) as g, count(*) as n from orders group by rollup (status) order by status nulls last
-select country, vip, count(*) as n from customers group by grouping sets ((country), (vip), ()) order by country nulls last, vip nulls last
+select status, grouping(status) as g, count(*) as n from orders group by rollup (status) order by status nulls last, g
+select country, vip, count(*) as n from customers group by grouping sets ((country), (vip), ()) order by country nulls last, vip nulls last, n
 select count(distinct customer_id) as buyers, count(*) - count(customer_id) as orphans from orders
 select id, row_number() over (order by created_at) as rn from orders order by id
 select id, rank() over (order by qty) as r, dense_rank() over (order by qty) as dr from orders order by id
