@@ -384,11 +384,7 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		p.expr(arg(1))
 		p.w(")")
 	case "mod":
-		p.w("(")
-		p.expr(arg(0))
-		p.w(" % ")
-		p.expr(arg(1))
-		p.w(")")
+		p.infix(arg(0), " % ", arg(1))
 	case "len", "strlen", "length":
 		if name == "strlen" {
 			p.callAs("octet_length", e, c...)
@@ -443,11 +439,7 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 			p.fail("regexp_matches with options", e.Location, "")
 			return true
 		}
-		p.w("(")
-		p.expr(arg(0))
-		p.w(" ~ ")
-		p.expr(arg(1))
-		p.w(")")
+		p.infix(arg(0), " ~ ", arg(1))
 	case "regexp_full_match":
 		p.w("(")
 		p.expr(arg(0))

@@ -75,6 +75,15 @@ func (p *printer) w(s ...string) {
 	}
 }
 
+// infix writes "(a op b)"; op carries its own spacing.
+func (p *printer) infix(a *Expr, op string, b *Expr) {
+	p.w("(")
+	p.expr(a)
+	p.w(op)
+	p.expr(b)
+	p.w(")")
+}
+
 func (p *printer) fail(construct string, loc uint64, hint string) {
 	if p.err == nil {
 		p.err = &UnsupportedError{Construct: construct, Location: loc, Hint: hint}
@@ -972,11 +981,7 @@ func (p *printer) expr(e *Expr) {
 			p.fail("lambda function", e.Location, "PostgreSQL has no lambdas; use a subquery over unnest(…)")
 			return
 		}
-		p.w("(")
-		p.expr(e.LHS)
-		p.w(" -> ")
-		p.expr(e.Expr)
-		p.w(")")
+		p.infix(e.LHS, " -> ", e.Expr)
 	case "COLLATE":
 		if p.pg() {
 			p.fail("COLLATE "+e.Collation, e.Location, "compare lower(…) values instead")
