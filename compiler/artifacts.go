@@ -150,7 +150,7 @@ func (res *Result) buildManifest() *Manifest {
 		compiled := res.Compiled[m.Name]
 		n := ManifestNode{
 			UniqueID: id, ResourceType: string(models.ResourceModel), Name: m.Name, Package: p.Name, Path: m.Path,
-			FQN: append([]string{p.Name}, fqnParts(m.Path, "models")...), Description: m.Description,
+			FQN: fqn(p.Name, m.Path, "models"), Description: m.Description,
 			Config: m.Config, Tags: m.Config.Tags, Columns: nonNil(m.Columns),
 			DependsOn: DependsOn{Nodes: nonNil(res.Graph.Parents(id)), Macros: nonNil(m.Macros)},
 			Refs:      refs, Sources: srcs, Relation: m.Relation, RelationName: quote(m.Relation),
@@ -167,7 +167,7 @@ func (res *Result) buildManifest() *Manifest {
 		id := s.UniqueID(p.Name)
 		mf.Nodes[id] = ManifestNode{
 			UniqueID: id, ResourceType: string(models.ResourceSeed), Name: s.Name, Package: p.Name, Path: s.Path,
-			FQN: append([]string{p.Name}, fqnParts(s.Path, "seeds")...), Description: s.Description,
+			FQN: fqn(p.Name, s.Path, "seeds"), Description: s.Description,
 			Config: s.Config, Tags: s.Config.Tags, Columns: nonNil(s.Columns),
 			DependsOn: DependsOn{Nodes: []string{}, Macros: []string{}}, Refs: []string{}, Sources: [][]string{},
 			Relation: s.Relation, RelationName: quote(s.Relation), Checksum: fileChecksum(filepath.Join(p.Dir, s.Path)),

@@ -335,6 +335,12 @@ func relationFor(targetSchema string, c models.Config, name string) models.Relat
 	return models.Relation{Schema: schema, Name: name}
 }
 
+// fqn is dbt's fully qualified name of a file's node: the project, the
+// folders under root, and the node's name.
+func fqn(project, rel, root string) []string {
+	return append([]string{project}, fqnParts(rel, root)...)
+}
+
 // fqnParts returns the folders under root and the file's base name:
 // models/staging/stg_orders.sql → [staging stg_orders].
 func fqnParts(rel, root string) []string {

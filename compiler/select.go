@@ -12,21 +12,15 @@ import (
 func (res *Result) Universe() selector.Universe {
 	p := res.Project
 	nodes := map[string]selector.Node{}
+	fileNode := func(id, name string, rt models.ResourceType, path, root string, c models.Config) selector.Node {
+		return selector.Node{ID: id, Name: name, ResourceType: string(rt), Package: p.Name, Path: path,
+			FQN: fqn(p.Name, path, root), Tags: c.Tags, Config: configMap(c)}
+	}
 	for _, m := range p.Models {
-		id := m.UniqueID(p.Name)
-		nodes[id] = selector.Node{
-			ID: id, Name: m.Name, ResourceType: string(models.ResourceModel), Package: p.Name, Path: m.Path,
-			FQN: append([]string{p.Name}, fqnParts(m.Path, "models")...), Tags: m.Config.Tags,
-			Config: configMap(m.Config),
-		}
+		nodes[m.UniqueID(p.Name)] = fileNode(m.UniqueID(p.Name), m.Name, models.ResourceModel, m.Path, "models", m.Config)
 	}
 	for _, s := range p.Seeds {
-		id := s.UniqueID(p.Name)
-		nodes[id] = selector.Node{
-			ID: id, Name: s.Name, ResourceType: string(models.ResourceSeed), Package: p.Name, Path: s.Path,
-			FQN: append([]string{p.Name}, fqnParts(s.Path, "seeds")...), Tags: s.Config.Tags,
-			Config: configMap(s.Config),
-		}
+		nodes[s.UniqueID(p.Name)] = fileNode(s.UniqueID(p.Name), s.Name, models.ResourceSeed, s.Path, "seeds", s.Config)
 	}
 	for _, s := range p.Sources {
 		id := s.UniqueID(p.Name)
@@ -46,13 +40,13 @@ func (res *Result) Universe() selector.Universe {
 	}
 	for _, u := range p.UnitTests {
 		id := u.UniqueID(p.Name)
-		var fqn []string
+		var modelFQN []string
 		if m := res.renderer.models[u.Model]; m != nil {
-			fqn = append([]string{p.Name}, fqnParts(m.Path, "models")...)
+			modelFQN = fqn(p.Name, m.Path, "models")
 		}
 		nodes[id] = selector.Node{
 			ID: id, Name: u.Name, ResourceType: string(models.ResourceTest), Package: p.Name, Path: u.Path,
-			FQN: append(fqn, u.Name), Tags: u.Config.Tags, Config: map[string][]string{"tags": u.Config.Tags},
+			FQN: append(modelFQN, u.Name), Tags: u.Config.Tags, Config: map[string][]string{"tags": u.Config.Tags},
 			TestType: string(models.UnitTestType), AttachedTo: res.Graph.Parents(id),
 		}
 	}
