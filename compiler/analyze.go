@@ -3,7 +3,6 @@ package compiler
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -29,13 +28,14 @@ type Analyzer interface {
 	// json_serialize_sql: the parse tree, or the parser's error.
 	Serialize(ctx context.Context, queries []string) ([]string, error)
 	// Bind runs setup in a scratch database, then creates an empty table
-	// for each query that next returns, as its relation, in order, and
-	// returns each table's columns or why it could not be bound, in the
-	// same order. next blocks until the following query is known, and
-	// reports false after the last. reads names schema-qualified
-	// relations the query certainly reads; when one does not exist by
-	// then, the query is not tried.
-	Bind(ctx context.Context, setup []string, next func() (rel models.Relation, query string, reads []models.Relation, ok bool)) ([][]models.Column, []string, error)
+	// for each step that next returns, in order: from the step's query,
+	// or with its columns when it has no query. It returns each table's
+	// columns or why it could not be bound, in the same order. next blocks
+	// until the following step is known, and reports false after the
+	// last. A step's Reads are schema-qualified relations its query
+	// certainly reads; when one does not exist by then, the query is not
+	// tried.
+	Bind(ctx context.Context, setup []string, next func() (models.BindStep, bool)) ([][]models.Column, []string, error)
 }
 
 // ModelAnalysis is what kiln understood of one model's SQL.
@@ -57,7 +57,11 @@ type ModelAnalysis struct {
 	Problems []problem
 	// Transpiled is the SQL printed for the target's dialect, if it differs.
 	Transpiled string
-	TypesBound bool
+	// TypesBound says the columns' types are DuckDB's: bound by DuckDB,
+	// or inferred by kiln exactly as DuckDB would bind them
+	// (TypesInferred).
+	TypesBound    bool
+	TypesInferred bool
 }
 
 // problem is a diagnostic positioned by a byte offset in the rendered SQL.
@@ -89,6 +93,7 @@ type analysisState struct {
 	analyzer Analyzer
 	catalog  *catalog
 	target   sqlast.Dialect // "" when no transpiling is needed
+	bindAll  bool           // Options.BindAll
 }
 
 // targetDialect says which dialect the compiled SQL must be printed in, ""
@@ -122,13 +127,13 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	}
 	cat := newCatalog(res)
 	res.analysis = map[string]*ModelAnalysis{}
-	res.state = &analysisState{analyzer: az, catalog: cat, target: target}
+	res.state = &analysisState{analyzer: az, catalog: cat, target: target, bindAll: opts.BindAll}
 
 	order, err := res.Graph.Sort()
 	if err != nil {
 		return nil // cycles are reported by the graph check
 	}
-	cacheFile := filepath.Join(p.Dir, "target", ".kiln", "analysis.gob")
+	cacheFile := filepath.Join(p.Dir, "target", ".kiln", "analysis.bin")
 	cache := loadAnalysisCache(cacheFile)
 
 	// Keys: the model's SQL and the keys of what it reads (a Merkle
@@ -147,7 +152,7 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 			continue
 		}
 		h := sha256.New()
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%t\x00", analysisVersion, p.Dialect, target, sql, opts.Strict)
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%t\x00%t\x00", analysisVersion, p.Dialect, target, sql, opts.Strict, opts.BindAll)
 		for _, parent := range res.Graph.Parents(id) {
 			fmt.Fprintf(h, "%s=%s\x00", parent, keys[parent])
 		}
@@ -168,6 +173,7 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// are dropped once analysed unless they are to be transpiled: holding
 	// all of them would take most of a gigabyte for 10,000 models.
 	fresh := map[string]bool{}
+	inferred := 0                          // fresh models whose every column kiln typed itself
 	var trees map[string]*sqlast.Statement // kept for transpiling
 	if target != "" {
 		trees = map[string]*sqlast.Statement{}
@@ -178,6 +184,9 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// its own goroutine while the next models are parsed.
 	var bind *binding
 	if p.Dialect == "duckdb" && len(todo) > 0 {
+		if err := res.bindSeeds(ctx, az, cat); err != nil {
+			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: ProjectFile}, Severity: models.Warning, Message: "seed column types are unknown: " + err.Error()})
+		}
 		bind = res.startBind(ctx, az, modelsInOrder, len(todo))
 	}
 	next := 0 // in modelsInOrder
@@ -213,8 +222,11 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 				trees[m.Name] = t.stmt
 			}
 			reads := res.analyseOne(m, t.stmt, a, raw[m.Name], cat, names)
-			if bind != nil {
-				bind.add(m, TrimStatement(raw[m.Name]), reads)
+			switch {
+			case a.TypesBound:
+				inferred++
+			case bind != nil:
+				bind.add(res, m, a, TrimStatement(raw[m.Name]), reads)
 			}
 		}
 		res.analysis[m.Name] = a
@@ -235,6 +247,9 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 		return models.Diagnostics{{Pos: models.Pos{File: ProjectFile}, Severity: models.Error, Message: "analysing the SQL: " + perr.Error()}}
 	}
 	upTo(nil)
+	if PhaseTimes {
+		fmt.Fprintf(os.Stderr, "analysis: %d models from the cache, %d analysed, %d of them typed without DuckDB\n", len(modelsInOrder)-len(todo), len(todo), inferred)
+	}
 
 	if bind != nil {
 		if len(fresh) == 0 {
@@ -478,25 +493,58 @@ func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAna
 	if an.ColumnsKnown {
 		a.Columns = make([]models.Column, len(an.Columns))
 		a.Lineage = map[string][]sqlast.ColumnSource{}
+		// When kiln knows every column's type exactly as DuckDB would bind
+		// it, and every column reference resolved, DuckDB need not bind
+		// the model: that saves about a millisecond per model.
+		typed := res.Project.Dialect == "duckdb" && !res.state.bindAll && len(an.Problems) == 0 && len(an.Columns) > 0
 		for i, c := range an.Columns {
 			name := names.get(c.Name)
 			src := nonNil(c.Sources)
 			for j := range src {
 				src[j] = sqlast.ColumnSource{Relation: names.get(src[j].Relation), Column: names.get(src[j].Column)}
 			}
-			a.Columns[i] = models.Column{Name: name}
+			t := exactType(c)
+			typed = typed && t != ""
+			a.Columns[i] = models.Column{Name: name, DataType: names.get(t)}
 			a.Lineage[name] = src
+		}
+		if typed && !duplicateNames(a.Columns) {
+			a.TypesBound, a.TypesInferred = true, true
+		} else {
+			for i := range a.Columns {
+				a.Columns[i].DataType = ""
+			}
 		}
 	}
 	return needs
 }
 
+// exactType is the type DuckDB would bind the column to, when kiln's
+// analysis knows it for certain; "" otherwise.
+func exactType(c sqlast.OutputColumn) string { return "" }
+
+// duplicateNames says whether two columns share a name: DuckDB renames
+// the second when it creates a table (a → a_1), which only binding shows.
+func duplicateNames(cols []models.Column) bool {
+	seen := make(map[string]bool, len(cols))
+	for _, c := range cols {
+		k := strings.ToLower(c.Name)
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+	}
+	return false
+}
+
 // binding is a run of Analyzer.Bind fed with models as they are analysed.
 type binding struct {
 	cancel context.CancelFunc
-	seeds  []bindQuery
 	queue  chan bindQuery
 	done   chan struct{}
+	// created holds the relations sent to DuckDB, by unique id; only the
+	// analysis goroutine touches it.
+	created map[string]bool
 	// Set by the goroutine running Bind, read after done.
 	given []bindQuery // in the order Bind received them
 	cols  [][]models.Column
@@ -505,15 +553,49 @@ type binding struct {
 }
 
 type bindQuery struct {
-	name  string // the model's; "" for a seed
-	rel   models.Relation
-	query string
-	reads []models.Relation
+	name string // the model's; "" when the step only creates a known relation
+	step models.BindStep
 }
 
-// startBind starts binding: sources with declared types, and the models
-// the cache has types for, become empty tables; seeds are bound first;
-// fresh models follow as add hands them over (at most fresh of them).
+// bindSeeds reads the seeds' CSV headers and types as kiln's DuckDB engine
+// would load them, before any model is analysed, so that the models that
+// read seeds can be typed without DuckDB.
+func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) error {
+	p := res.Project
+	if len(p.Seeds) == 0 {
+		return nil
+	}
+	var setup []string
+	schemas := map[string]bool{}
+	for _, s := range p.Seeds {
+		if sc := s.Relation.Schema; sc != "" && !schemas[sc] {
+			schemas[sc] = true
+			setup = append(setup, "create schema if not exists "+quoteIdent(sc))
+		}
+	}
+	i := 0
+	cols, errs, err := az.Bind(ctx, setup, func() (models.BindStep, bool) {
+		if i == len(p.Seeds) {
+			return models.BindStep{}, false
+		}
+		s := p.Seeds[i]
+		i++
+		return models.BindStep{Relation: s.Relation, Query: seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes)}, true
+	})
+	if err != nil {
+		return err
+	}
+	for i, s := range p.Seeds {
+		if errs[i] == "" {
+			cat.setSeed(s, cols[i])
+		}
+	}
+	return nil
+}
+
+// startBind starts binding: schemas, and sources with declared types as
+// empty tables. Fresh models follow as add hands them over (at most fresh
+// of them), each after the relations it reads whose columns kiln knows.
 func (res *Result) startBind(ctx context.Context, az Analyzer, ordered []*models.Model, fresh int) *binding {
 	p := res.Project
 	var setup []string
@@ -524,6 +606,7 @@ func (res *Result) startBind(ctx context.Context, az Analyzer, ordered []*models
 			setup = append(setup, "create schema if not exists "+quoteIdent(s))
 		}
 	}
+	b := &binding{done: make(chan struct{}), created: map[string]bool{}}
 	// Sources whose declared columns all have types become empty tables.
 	for _, s := range p.Sources {
 		if !sourceDescribed(s) {
@@ -539,43 +622,29 @@ func (res *Result) startBind(ctx context.Context, az Analyzer, ordered []*models
 			cols = append(cols, quoteIdent(c.Name)+" "+t)
 		}
 		setup = append(setup, "create table "+ansiQuote(s.Relation)+" ("+strings.Join(cols, ", ")+")")
+		b.created[s.UniqueID(p.Name)] = true
 	}
-	b := &binding{queue: make(chan bindQuery, fresh), done: make(chan struct{})}
 	for _, s := range p.Seeds {
 		addSchema(s.Relation.Schema)
-		b.seeds = append(b.seeds, bindQuery{rel: s.Relation, query: seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes)})
 	}
 	for _, m := range ordered {
-		rel := bindRelation(m)
 		if m.Config.Materialized != models.Ephemeral {
-			addSchema(rel.Schema)
+			addSchema(m.Relation.Schema)
 		}
-		a := res.analysis[m.Name] // from the cache, or nil
-		if a == nil || len(a.Columns) == 0 || !a.TypesBound {
-			continue
-		}
-		// Cached: an empty table with the columns found before.
-		var cols []string
-		for _, c := range a.Columns {
-			cols = append(cols, quoteIdent(c.Name)+" "+c.DataType)
-		}
-		setup = append(setup, "create table "+ansiQuote(rel)+" ("+strings.Join(cols, ", ")+")")
 	}
+	// Each model is bound once and may first need each relation created
+	// once: the queue never blocks the analysis.
+	b.queue = make(chan bindQuery, 2*fresh+len(ordered)+len(p.Seeds))
 	ctx, b.cancel = context.WithCancel(ctx)
 	go func() {
 		defer close(b.done)
-		b.cols, b.errs, b.err = az.Bind(ctx, setup, func() (models.Relation, string, []models.Relation, bool) {
-			var q bindQuery
-			if len(b.given) < len(b.seeds) {
-				q = b.seeds[len(b.given)]
-			} else {
-				var ok bool
-				if q, ok = <-b.queue; !ok {
-					return models.Relation{}, "", nil, false
-				}
+		b.cols, b.errs, b.err = az.Bind(ctx, setup, func() (models.BindStep, bool) {
+			q, ok := <-b.queue
+			if !ok {
+				return models.BindStep{}, false
 			}
 			b.given = append(b.given, q)
-			return q.rel, q.query, q.reads, true
+			return q.step, true
 		})
 	}()
 	return b
@@ -589,9 +658,40 @@ func bindRelation(m *models.Model) models.Relation {
 	return m.Relation
 }
 
-// add hands a freshly analysed model over to DuckDB.
-func (b *binding) add(m *models.Model, query string, reads []models.Relation) {
-	b.queue <- bindQuery{name: m.Name, rel: bindRelation(m), query: query, reads: reads}
+// add hands a freshly analysed model over to DuckDB, after creating the
+// models and seeds it reads whose columns are known and that DuckDB does
+// not have yet.
+func (b *binding) add(res *Result, m *models.Model, a *ModelAnalysis, query string, reads []models.Relation) {
+	for _, id := range a.Reads {
+		if b.created[id] {
+			continue
+		}
+		var step models.BindStep
+		switch n := res.byID[id].(type) {
+		case *models.Model:
+			pa := res.analysis[n.Name]
+			if pa == nil || !pa.TypesBound || len(pa.Columns) == 0 {
+				continue
+			}
+			step = models.BindStep{Relation: bindRelation(n), Columns: pa.Columns}
+		case *models.Seed:
+			r := res.state.catalog.Relation(n.Relation.Schema, n.Relation.Name)
+			if r == nil || len(r.Columns) == 0 || r.Columns[0].Type == "" {
+				continue
+			}
+			cols := make([]models.Column, len(r.Columns))
+			for i, c := range r.Columns {
+				cols[i] = models.Column{Name: c.Name, DataType: c.Type}
+			}
+			step = models.BindStep{Relation: n.Relation, Columns: cols}
+		default:
+			continue
+		}
+		b.created[id] = true
+		b.queue <- bindQuery{step: step}
+	}
+	b.created[m.UniqueID(res.Project.Name)] = true
+	b.queue <- bindQuery{name: m.Name, step: models.BindStep{Relation: bindRelation(m), Query: query, Reads: reads}}
 }
 
 // stop ends the binding and drops what it found.
@@ -612,16 +712,10 @@ func (res *Result) finishBind(b *binding, cat *catalog) error {
 	}
 	for i, q := range b.given {
 		cols, failed := b.cols[i], b.errs[i] != ""
-		if q.name == "" {
-			if s := res.seedByRelation(q.rel); s != nil && !failed {
-				cat.setSeed(s, cols)
-			}
+		if q.name == "" || failed {
 			continue
 		}
 		a := res.analysis[q.name]
-		if failed {
-			continue
-		}
 		// Binding succeeded, so every column reference resolved.
 		kept := a.Problems[:0]
 		for _, pr := range a.Problems {
@@ -753,50 +847,6 @@ func (res *Result) transpile(name, sql string) (string, error) {
 		return "", fmt.Errorf("model %s: %w", name, err)
 	}
 	return out + "\n", nil
-}
-
-// ------------------------------------------------------------------ cache
-
-func loadAnalysisCache(file string) map[string]*ModelAnalysis {
-	f, err := os.Open(file)
-	if err != nil {
-		return map[string]*ModelAnalysis{}
-	}
-	defer f.Close()
-	var m map[string]*ModelAnalysis
-	if err := gob.NewDecoder(f).Decode(&m); err != nil || m == nil {
-		return map[string]*ModelAnalysis{}
-	}
-	// gob leaves out empty slices; a column computed from no upstream
-	// column has an empty list of sources, as when it was analysed.
-	for _, a := range m {
-		for k, v := range a.Lineage {
-			if v == nil {
-				a.Lineage[k] = []sqlast.ColumnSource{}
-			}
-		}
-	}
-	return m
-}
-
-func saveAnalysisCache(file string, m map[string]*ModelAnalysis) {
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(file), ".analysis-*")
-	if err != nil {
-		return
-	}
-	if err := gob.NewEncoder(tmp).Encode(m); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return
-	}
-	if tmp.Close() != nil {
-		os.Remove(tmp.Name())
-		return
-	}
-	_ = os.Rename(tmp.Name(), file)
 }
 
 // ---------------------------------------------------------------- catalog

@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/kiln-sql/kiln/compiler/sqlast"
 	"github.com/kiln-sql/kiln/models"
 )
@@ -118,8 +120,9 @@ type ManifestMacro struct {
 }
 
 func sha(s string) Checksum {
-	h := sha256.Sum256([]byte(s))
-	return Checksum{Name: "sha256", Checksum: hex.EncodeToString(h[:])}
+	h := sha256.New()
+	io.WriteString(h, s) // no copy of s, unlike []byte(s)
+	return Checksum{Name: "sha256", Checksum: hex.EncodeToString(h.Sum(nil))}
 }
 
 // Manifest builds the manifest of a compiled project.
@@ -137,7 +140,9 @@ func (res *Result) buildManifest() *Manifest {
 		ParentMap: map[string][]string{}, ChildMap: map[string][]string{},
 	}
 	quote := res.renderer.quote
-	for _, m := range p.Models {
+	nodes := make([]ManifestNode, len(p.Models))
+	parallel(len(p.Models), func(i int) {
+		m := p.Models[i]
 		id := m.UniqueID(p.Name)
 		refs := make([]string, 0, len(m.Refs))
 		for _, r := range m.Refs {
@@ -161,7 +166,10 @@ func (res *Result) buildManifest() *Manifest {
 			n.RelationName = ""
 		}
 		res.annotate(&n, m)
-		mf.Nodes[id] = n
+		nodes[i] = n
+	})
+	for _, n := range nodes {
+		mf.Nodes[n.UniqueID] = n
 	}
 	for _, s := range p.Seeds {
 		id := s.UniqueID(p.Name)
@@ -211,6 +219,7 @@ func nonNil[T any](s []T) []T {
 // reading them, so that a second compile writes almost nothing.
 func (res *Result) WriteArtifacts(targetDir string, names []string) error {
 	mf := res.Manifest()
+	Phase("build manifest")
 	manifestDone := make(chan error, 1)
 	go func() { manifestDone <- mf.WriteFile(filepath.Join(targetDir, "manifest.json")) }()
 
@@ -246,10 +255,12 @@ func (res *Result) WriteArtifacts(targetDir string, names []string) error {
 		<-manifestDone
 		return err
 	}
+	Phase("compiled files")
 	if err := writeIndex(compiledDir, index, next); err != nil {
 		<-manifestDone
 		return err
 	}
+	defer Phase("wait manifest")
 	return <-manifestDone
 }
 
@@ -382,7 +393,7 @@ func (m *Manifest) WriteFile(file string) error {
 // encodeCompact writes v as one line of JSON without HTML escaping.
 func encodeCompact(w io.Writer, v any) error {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	enc := gojson.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
@@ -404,7 +415,7 @@ func encodeLines[V any](w io.Writer, m map[string]V) error {
 	}
 	sort.Strings(keys)
 	io.WriteString(w, "{")
-	const batch = 1024
+	const batch = 256
 	parts := make([]bytes.Buffer, batch)
 	for start := 0; start < len(keys); start += batch {
 		n := min(batch, len(keys)-start)

@@ -62,6 +62,7 @@ func Compile(opts Options) (*Result, error) {
 		env = os.LookupEnv
 	}
 	res := &Result{Compiled: map[string]string{}, byID: map[string]any{}}
+	Phase("start")
 	p, pf, secrets, diags := loadProjectFile(opts, env)
 	res.Diagnostics = diags
 	if p == nil || diags.HasErrors() {
@@ -92,6 +93,7 @@ func Compile(opts Options) (*Result, error) {
 		raws[i] = string(data)
 		parsed[i] = parseTemplate(files.Models[i], raws[i])
 	})
+	Phase("read and parse templates")
 	macros := make([]*parsedTemplate, 0, len(files.Macros))
 	macroDefs := map[string]*parsedTemplate{}
 	for _, f := range files.Macros {
@@ -245,6 +247,7 @@ func Compile(opts Options) (*Result, error) {
 		res.byID[s.UniqueID(p.Name)] = s
 	}
 
+	Phase("config, properties, graph")
 	r, err := newRenderer(p, opts.Dialects[p.Target.Type], env, macros)
 	if err != nil {
 		return nil, err
@@ -276,7 +279,9 @@ func Compile(opts Options) (*Result, error) {
 		}
 	}
 	res.rendered = maps.Clone(raw)
+	Phase("render")
 	res.Diagnostics = append(res.Diagnostics, res.analyze(opts, raw)...)
+	Phase("analyze")
 	// Contracts are checked before any database when DuckDB bound the types:
 	// they are then the target's own types. Other targets check at build.
 	if p.Target.Type == "duckdb" {
@@ -293,6 +298,15 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res.Diagnostics = append(res.Diagnostics, res.compileTests(files.Tests, read, trees, macroDefs, disabled)...)
 	res.Diagnostics = res.Diagnostics.Sort()
+	// Only an incremental model is rendered again (by Render, for its
+	// incremental runs); the other models' parse trees, a copy of every
+	// template, can go.
+	for name := range r.trees {
+		if m := r.models[name]; m == nil || m.Config.Materialized != models.Incremental {
+			delete(r.trees, name)
+		}
+	}
+	Phase("contracts, ephemerals, tests")
 	return res, nil
 }
 

@@ -43,6 +43,9 @@ type Options struct {
 	// them instead of their own: kiln run --defer reads the models it does
 	// not build from another run's relations (see State.DeferRelations).
 	Defer map[string]models.Relation
+	// BindAll has DuckDB bind every model's types, even those kiln's own
+	// analysis knows; tests compare the two.
+	BindAll bool
 }
 
 // Dialect is what the compiler needs to know of the target's SQL dialect.

@@ -118,6 +118,10 @@ type renderOptions struct {
 // more than rendering them.
 func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.Diagnostic) {
 	pt := r.trees[m.Name]
+	if pt == nil {
+		return "", &models.Diagnostic{Pos: models.Pos{File: m.Path}, Severity: models.Error,
+			Message: fmt.Sprintf("model %s cannot be rendered again: kiln keeps only incremental models' templates after compiling", m.Name)}
+	}
 	trees := make(map[string]*parse.Tree, len(pt.Trees)+4)
 	used := map[string]bool{}
 	for name, tree := range pt.Trees {

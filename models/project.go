@@ -149,3 +149,17 @@ func (p *Project) Model(name string) *Model {
 	}
 	return nil
 }
+
+// BindStep is one relation for the SQL analysis to create, empty, in its
+// scratch database: the result of a query the database binds, or a table
+// with columns kiln already knows.
+type BindStep struct {
+	Relation Relation
+	// Query is bound and its columns become the relation's; when it is
+	// "", the relation is created with Columns.
+	Query   string
+	Columns []Column
+	// Reads are schema-qualified relations Query certainly reads; when
+	// one does not exist, the query is not tried.
+	Reads []Relation
+}

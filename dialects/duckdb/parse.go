@@ -107,18 +107,20 @@ func (p *Parser) Serialize(ctx context.Context, queries []string) ([]string, err
 	return out, nil
 }
 
-// Bind runs setup (schemas and empty tables for sources and seeds) in a
-// fresh in-memory database, then creates one empty table for each query
-// that next returns, in order, as its relation, so that later queries can
-// read earlier ones. next may block until the following query is known;
-// it reports false after the last. Bind returns each table's columns with
-// their types, or why DuckDB could not bind the query, in the order next
-// gave them. Nothing is read or written outside of memory.
+// Bind runs setup (schemas and empty tables for sources) in a fresh
+// in-memory database, then creates one empty table for each step that next
+// returns, in order, so that later queries can read earlier relations: the
+// result of the step's query, or a table with the step's columns. next may
+// block until the following step is known; it reports false after the
+// last. Bind returns each table's columns with their types, or why DuckDB
+// could not bind the query, in the order next gave them. Nothing is read
+// or written outside of memory.
 //
-// reads names schema-qualified relations that a query reads for certain:
-// when one of them does not exist by its turn (an earlier query failed, or
-// setup did not create it), the query cannot be bound and is not tried.
-func (p *Parser) Bind(ctx context.Context, setup []string, next func() (rel models.Relation, query string, reads []models.Relation, ok bool)) ([][]models.Column, []string, error) {
+// A step's Reads name schema-qualified relations that its query reads for
+// certain: when one of them does not exist by its turn (an earlier query
+// failed, or nothing created it), the query cannot be bound and is not
+// tried.
+func (p *Parser) Bind(ctx context.Context, setup []string, next func() (models.BindStep, bool)) ([][]models.Column, []string, error) {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening an in-memory duckdb for binding: %w", err)
@@ -144,29 +146,38 @@ func (p *Parser) Bind(ctx context.Context, setup []string, next func() (rel mode
 	var relations []models.Relation
 	var errs []string
 	for {
-		rel, q, reads, ok := next()
+		step, ok := next()
 		if !ok {
 			break
 		}
 		i := len(relations)
-		relations = append(relations, rel)
+		relations = append(relations, step.Relation)
 		errs = append(errs, "")
-		if missing := missingRelation(exists, reads); missing != "" {
-			errs[i] = "Catalog Error: Table with name " + missing + " does not exist"
-			continue
+		var create string
+		if step.Query == "" {
+			cols := make([]string, len(step.Columns))
+			for j, c := range step.Columns {
+				cols[j] = e.QuoteIdent(c.Name) + " " + c.DataType
+			}
+			create = "create table if not exists " + e.QuoteRelation(step.Relation) + " (" + strings.Join(cols, ", ") + ")"
+		} else {
+			if missing := missingRelation(exists, step.Reads); missing != "" {
+				errs[i] = "Catalog Error: Table with name " + missing + " does not exist"
+				continue
+			}
+			// An empty table, not a view: a view is bound again by
+			// everything that reads it, so a chain of 10,000 views costs
+			// quadratic time. One statement per call: a batch that fails
+			// would have to be undone and run again one by one to find the
+			// statement at fault, and batching saves little (DuckDB's own
+			// cost per statement dominates).
+			create = "create table " + e.QuoteRelation(step.Relation) + " as select * from (\n" + step.Query + "\n) limit 0"
 		}
-		// An empty table, not a view: a view is bound again by everything
-		// that reads it, so a chain of 10,000 views costs quadratic time.
-		// One statement per call: a batch that fails would have to be
-		// undone and run again one by one to find the statement at fault,
-		// and batching saves little (DuckDB's own cost per statement
-		// dominates).
-		create := "create table " + e.QuoteRelation(relations[i]) + " as select * from (\n" + q + "\n) limit 0"
 		if _, err := conn.ExecContext(ctx, create); err != nil {
 			errs[i] = cleanBindError(err.Error())
 			continue
 		}
-		exists[relationKey(relations[i].Schema, relations[i].Name)] = true
+		exists[relationKey(step.Relation.Schema, step.Relation.Name)] = true
 	}
 	rows, err := conn.QueryContext(ctx, `select schema_name, table_name, column_name, data_type
 from duckdb_columns() where database_name = current_database() order by schema_name, table_name, column_index`)

@@ -118,17 +118,17 @@ func TestBindSkipsMissingReads(t *testing.T) {
 
 // queries returns a next function for Bind that gives rels[i], sqls[i] and
 // reads[i] (when there is one) in turn.
-func queries(rels []models.Relation, sqls []string, reads [][]models.Relation) func() (models.Relation, string, []models.Relation, bool) {
+func queries(rels []models.Relation, sqls []string, reads [][]models.Relation) func() (models.BindStep, bool) {
 	i := 0
-	return func() (models.Relation, string, []models.Relation, bool) {
+	return func() (models.BindStep, bool) {
 		if i == len(sqls) {
-			return models.Relation{}, "", nil, false
+			return models.BindStep{}, false
 		}
 		i++
 		var r []models.Relation
 		if i-1 < len(reads) {
 			r = reads[i-1]
 		}
-		return rels[i-1], sqls[i-1], r, true
+		return models.BindStep{Relation: rels[i-1], Query: sqls[i-1], Reads: r}, true
 	}
 }

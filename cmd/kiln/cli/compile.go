@@ -110,6 +110,7 @@ func (p *project) writeArtifacts(names []string) error {
 	if err := p.res.WriteArtifacts(p.target, names); err != nil {
 		return fmt.Errorf("writing artifacts: %w", err)
 	}
+	compiler.Phase("manifest and compiled SQL")
 	mf := p.res.Manifest()
 	var ids []string
 	for id := range mf.Nodes {
@@ -122,6 +123,7 @@ func (p *project) writeArtifacts(names []string) error {
 	if err := newDepGraph(mf, ids).writeDOT(&b, p.res.Project.Name); err != nil {
 		return err
 	}
+	defer compiler.Phase("graph.dot")
 	return compiler.WriteFileAtomic(filepath.Join(p.target, "graph.dot"), b.Bytes())
 }
 
@@ -162,6 +164,7 @@ and the whole project to target/manifest.json. It touches no database.`,
 				return err
 			}
 			names := p.modelNames(ids)
+			compiler.Phase("select")
 			if err := p.writeArtifacts(names); err != nil {
 				return err
 			}
@@ -172,6 +175,7 @@ and the whole project to target/manifest.json. It touches no database.`,
 			if n := len(ids) - len(names); n > 0 {
 				tests = fmt.Sprintf(" and %d %s", n, plural(n, "test", "tests"))
 			}
+			compiler.Phase("test artifacts")
 			p.printer.summaryLine("compiled %d %s%s to target/compiled; wrote target/manifest.json", len(names), plural(len(names), "model", "models"), tests)
 			return nil
 		},

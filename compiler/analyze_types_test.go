@@ -1,0 +1,94 @@
+package compiler_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kiln-sql/kiln/compiler"
+	"github.com/kiln-sql/kiln/dialects/duckdb"
+	"github.com/kiln-sql/kiln/internal/projectgen"
+	"github.com/kiln-sql/kiln/models"
+)
+
+// TestInferredTypesMatchBinding compiles projects twice: once as kiln
+// does, typing what its analysis can and binding the rest with DuckDB, and
+// once with DuckDB binding every model. Every model must get the same
+// columns, names and types, both ways: a type kiln infers is one DuckDB
+// would have bound.
+func TestInferredTypesMatchBinding(t *testing.T) {
+	gen := t.TempDir()
+	if err := projectgen.Generate(gen, projectgen.Options{Models: 400, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, dir string
+		// minInferred is the share of models kiln must type without DuckDB.
+		minInferred float64
+	}{
+		{"generated", gen, 0},
+		{"jaffle_shop", "../examples/jaffle_shop", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			compile := func(bindAll bool) *compiler.Result {
+				dir := t.TempDir()
+				if err := os.CopyFS(dir, os.DirFS(tc.dir)); err != nil {
+					t.Fatal(err)
+				}
+				os.RemoveAll(filepath.Join(dir, "target"))
+				p := duckdb.NewParser()
+				defer p.Close()
+				res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p, BindAll: bindAll})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Diagnostics.HasErrors() {
+					t.Fatalf("compile: %v", res.Diagnostics)
+				}
+				return res
+			}
+			bound, inferred := compile(true), compile(false)
+			typed, total := 0, 0
+			for _, m := range inferred.Project.Models {
+				want, got := bound.Analysis(m.Name), inferred.Analysis(m.Name)
+				if want == nil || got == nil {
+					if (want == nil) != (got == nil) {
+						t.Errorf("%s: analysed in one compile only", m.Name)
+					}
+					continue
+				}
+				total++
+				if diff := cmp.Diff(columnsOf(want), columnsOf(got)); diff != "" {
+					t.Errorf("%s: columns differ (-DuckDB +kiln):\n%s", m.Name, diff)
+				}
+				if diff := cmp.Diff(want.Lineage, got.Lineage); diff != "" {
+					t.Errorf("%s: lineage differs (-DuckDB +kiln):\n%s", m.Name, diff)
+				}
+				if got.TypesBound && !want.TypesBound {
+					t.Errorf("%s: kiln typed a model DuckDB cannot bind", m.Name)
+				}
+				if got.TypesInferred {
+					typed++
+				}
+			}
+			share := float64(typed) / float64(max(total, 1))
+			t.Logf("%d of %d models typed without DuckDB (%.0f%%)", typed, total, 100*share)
+			if share < tc.minInferred {
+				t.Errorf("only %.0f%% of the models were typed without DuckDB, want at least %.0f%%", 100*share, 100*tc.minInferred)
+			}
+		})
+	}
+}
+
+func columnsOf(a *compiler.ModelAnalysis) []models.Column {
+	if a.Columns == nil {
+		return nil
+	}
+	out := make([]models.Column, len(a.Columns))
+	for i, c := range a.Columns {
+		out[i] = models.Column{Name: c.Name, DataType: c.DataType}
+	}
+	return out
+}
