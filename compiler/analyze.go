@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -140,6 +141,7 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// chain), the target dialect, and the declared columns of sources and
 	// seeds' files.
 	keys := map[string]string{}
+	prefix := fmt.Sprintf("%s\x00%s\x00%s\x00%t\x00%t\x00", analysisVersion, p.Dialect, target, opts.Strict, opts.BindAll)
 	var todo []*models.Model
 	var modelsInOrder []*models.Model
 	for _, id := range order {
@@ -152,9 +154,13 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 			continue
 		}
 		h := sha256.New()
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%t\x00%t\x00", analysisVersion, p.Dialect, target, sql, opts.Strict, opts.BindAll)
+		io.WriteString(h, prefix)
+		io.WriteString(h, sql)
 		for _, parent := range res.Graph.Parents(id) {
-			fmt.Fprintf(h, "%s=%s\x00", parent, keys[parent])
+			io.WriteString(h, "\x00")
+			io.WriteString(h, parent)
+			io.WriteString(h, "=")
+			io.WriteString(h, keys[parent])
 		}
 		keys[id] = hex.EncodeToString(h.Sum(nil))
 		modelsInOrder = append(modelsInOrder, m)

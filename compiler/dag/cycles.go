@@ -98,7 +98,7 @@ func (g *Graph[K]) components() [][]K {
 		n++
 		stack = append(stack, root)
 		onStack[root] = true
-		call := []frame{{v: root, kids: g.Children(root)}}
+		call := []frame{{v: root, kids: g.downList[root]}}
 		for len(call) > 0 {
 			f := &call[len(call)-1]
 			if f.next < len(f.kids) {
@@ -109,7 +109,7 @@ func (g *Graph[K]) components() [][]K {
 					n++
 					stack = append(stack, w)
 					onStack[w] = true
-					call = append(call, frame{v: w, kids: g.Children(w)})
+					call = append(call, frame{v: w, kids: g.downList[w]})
 				} else if onStack[w] {
 					low[f.v] = min(low[f.v], index[w])
 				}

@@ -12,13 +12,19 @@ import (
 type Graph[K cmp.Ordered] struct {
 	down map[K]map[K]struct{} // vertex → its children
 	up   map[K]map[K]struct{} // vertex → its parents
+	// The same edges as sorted lists, kept as edges are added: Parents
+	// and Children are asked for far more often than edges are added.
+	downList map[K][]K
+	upList   map[K][]K
 }
 
 // New returns an empty graph.
 func New[K cmp.Ordered]() *Graph[K] {
 	return &Graph[K]{
-		down: make(map[K]map[K]struct{}),
-		up:   make(map[K]map[K]struct{}),
+		down:     make(map[K]map[K]struct{}),
+		up:       make(map[K]map[K]struct{}),
+		downList: make(map[K][]K),
+		upList:   make(map[K][]K),
 	}
 }
 
@@ -37,8 +43,18 @@ func (g *Graph[K]) Add(v K) {
 func (g *Graph[K]) Connect(from, to K) {
 	g.Add(from)
 	g.Add(to)
+	if _, ok := g.down[from][to]; ok {
+		return
+	}
 	g.down[from][to] = struct{}{}
 	g.up[to][from] = struct{}{}
+	g.downList[from] = insertSorted(g.downList[from], to)
+	g.upList[to] = insertSorted(g.upList[to], from)
+}
+
+func insertSorted[K cmp.Ordered](s []K, v K) []K {
+	i, _ := slices.BinarySearch(s, v)
+	return slices.Insert(s, i, v)
 }
 
 // Has reports whether v is a vertex of g.
@@ -55,11 +71,11 @@ func (g *Graph[K]) Vertices() []K { return sortedKeys(g.down) }
 
 // Parents returns the direct upstream vertices of v, sorted; nil when v has
 // none or is not in g.
-func (g *Graph[K]) Parents(v K) []K { return sortedKeys(g.up[v]) }
+func (g *Graph[K]) Parents(v K) []K { return slices.Clone(g.upList[v]) }
 
 // Children returns the direct downstream vertices of v, sorted; nil when v
 // has none or is not in g.
-func (g *Graph[K]) Children(v K) []K { return sortedKeys(g.down[v]) }
+func (g *Graph[K]) Children(v K) []K { return slices.Clone(g.downList[v]) }
 
 // Ancestors returns the vertices upstream of v, sorted, v itself excluded
 // (even on a cycle). depth limits how many edges away they may be: 1 gives

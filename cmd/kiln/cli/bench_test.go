@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"testing"
+)
+
+// BenchmarkCompileCommand runs `kiln compile` in-process on a generated
+// project, as a user runs it a second time: the target directory and the
+// analysis cache are those of the previous compile.
+//
+//	go run ./cmd/kiln-gen -models 10000 -out /tmp/bench10k
+//	KILN_BENCH_PROJECT=/tmp/bench10k go test -run '^$' -bench CompileCommand -benchtime 5x ./cmd/kiln/cli/
+func BenchmarkCompileCommand(b *testing.B) {
+	dir := os.Getenv("KILN_BENCH_PROJECT")
+	if dir == "" {
+		b.Skip("set KILN_BENCH_PROJECT to a project made by kiln-gen")
+	}
+	args := []string{"--project-dir", dir, "compile", "-q"}
+	if code := Run(context.Background(), args, nil, io.Discard, os.Stderr); code != 0 {
+		b.Fatalf("kiln compile exited with %d", code)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := Run(context.Background(), args, nil, io.Discard, os.Stderr); code != 0 {
+			b.Fatalf("kiln compile exited with %d", code)
+		}
+	}
+}
