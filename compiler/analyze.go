@@ -509,7 +509,7 @@ func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAna
 			for j := range src {
 				src[j] = sqlast.ColumnSource{Relation: names.get(src[j].Relation), Column: names.get(src[j].Column)}
 			}
-			t := exactType(c)
+			t := c.Exact // "" unless kiln knows the type as DuckDB binds it
 			typed = typed && t != ""
 			a.Columns[i] = models.Column{Name: name, DataType: names.get(t)}
 			a.Lineage[name] = src
@@ -524,10 +524,6 @@ func (res *Result) analyseOne(m *models.Model, st *sqlast.Statement, a *ModelAna
 	}
 	return needs
 }
-
-// exactType is the type DuckDB would bind the column to, when kiln's
-// analysis knows it for certain; "" otherwise.
-func exactType(c sqlast.OutputColumn) string { return "" }
 
 // duplicateNames says whether two columns share a name: DuckDB renames
 // the second when it creates a table (a → a_1), which only binding shows.

@@ -36,8 +36,12 @@ type ColumnSource struct {
 
 // OutputColumn is one column of a statement's result.
 type OutputColumn struct {
-	Name    string
-	Type    string // inferred where easy; binding gives the rest
+	Name string
+	Type string // inferred where easy; binding gives the rest
+	// Exact is the type exactly as DuckDB reports it for a table made from
+	// the statement (duckdb_columns().data_type), "" when kiln is not
+	// certain of it.
+	Exact   string
 	Sources []ColumnSource
 }
 
@@ -89,9 +93,10 @@ type StarItem struct {
 }
 
 type col struct {
-	name string
-	typ  string
-	src  []ColumnSource
+	name  string
+	typ   string
+	exact string // DuckDB's type, "" when not certain (see types.go)
+	src   []ColumnSource
 }
 
 type rel struct {
@@ -159,6 +164,16 @@ type analyzer struct {
 	// body; all lists every WITH query.
 	in  *cteUse
 	all []*cteUse
+	// exact holds the exact type of each column reference and scalar
+	// subquery; alias maps a reference to a select-list alias to the
+	// expression it names.
+	exact map[*Expr]string
+	alias map[*Expr]*Expr
+	// unsure is set when the statement reads a relation whose columns
+	// kiln does not know, or names what kiln cannot find: DuckDB may then
+	// resolve names otherwise, or not bind the statement at all, so no
+	// exact type is certain.
+	unsure bool
 }
 
 // read records that the statement reads a relation of cat.
@@ -182,7 +197,7 @@ func (z *analyzer) refCTE(u *cteUse) {
 // lineage, the relations it reads and the references nothing provides.
 func Analyze(st *Statement, cat Catalog) *Analysis {
 	a := &Analysis{Stars: map[*Expr][]StarItem{}, Types: map[*Expr]string{}, AliasRefs: map[*Expr]*Expr{}, OutputNames: map[*QueryNode][]string{}, ItemNames: map[*Expr]string{}}
-	z := &analyzer{cat: cat, a: a}
+	z := &analyzer{cat: cat, a: a, exact: make(map[*Expr]string, 32)}
 	z.pr = &printer{d: DuckDB, a: a}
 	out := z.node(st.Node, nil, nil)
 	for _, u := range z.all {
@@ -195,7 +210,11 @@ func Analyze(st *Statement, cat Catalog) *Analysis {
 	a.ColumnsKnown = out.known
 	if out.known {
 		for _, c := range out.cols {
-			a.Columns = append(a.Columns, OutputColumn{Name: c.name, Type: c.typ, Sources: sortSources(c.src)})
+			exact := finalType(c.exact)
+			if z.unsure || len(a.Problems) > 0 {
+				exact = ""
+			}
+			a.Columns = append(a.Columns, OutputColumn{Name: c.name, Type: c.typ, Exact: exact, Sources: sortSources(c.src)})
 		}
 	}
 	sort.SliceStable(a.Reads, func(i, j int) bool { return a.Reads[i].Location < a.Reads[j].Location })
@@ -262,6 +281,11 @@ func renamed(r *rel, alias string, colAliases []string) *rel {
 
 func mergeSetOp(l, r *rel, byName bool) *rel {
 	out := &rel{known: l.known && r.known, cols: slices.Clone(l.cols)}
+	if !byName && len(l.cols) != len(r.cols) { // DuckDB rejects it
+		for i := range out.cols {
+			out.cols[i].exact = ""
+		}
+	}
 	for i := range out.cols {
 		var rc col
 		ok := false
@@ -272,6 +296,7 @@ func mergeSetOp(l, r *rel, byName bool) *rel {
 		}
 		if ok {
 			out.cols[i].src = append(slices.Clone(out.cols[i].src), rc.src...)
+			out.cols[i].exact = setOpType(out.cols[i].exact, rc.exact)
 		}
 	}
 	if byName {
@@ -323,7 +348,7 @@ func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
 		if name == "" {
 			name = z.derivedName(e)
 		}
-		out.cols = append(out.cols, col{name: name, typ: z.pr.typeOf(e), src: src})
+		out.cols = append(out.cols, col{name: name, typ: z.pr.typeOf(e), exact: z.exactType(e), src: src})
 		z.a.ItemNames[e] = name
 		if e.Alias != "" {
 			sc.aliases[strings.ToLower(e.Alias)] = e
@@ -428,11 +453,12 @@ func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
 				continue
 			}
 			it := StarItem{Qualifier: r.alias, Column: c.name, Name: c.name}
-			oc := col{name: c.name, typ: c.typ, src: c.src}
+			oc := col{name: c.name, typ: c.typ, exact: c.exact, src: c.src}
 			if rx, ok := replace[lc]; ok {
 				it.Replace = rx
 				oc.src = z.refs(rx, sc, env)
 				oc.typ = z.pr.typeOf(rx)
+				oc.exact = z.exactType(rx)
 			}
 			if nn, ok := rename[lc]; ok {
 				it.Name = nn
@@ -441,6 +467,9 @@ func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
 			items = append(items, it)
 			out.cols = append(out.cols, oc)
 		}
+	}
+	if !matched { // DuckDB rejects a * with nothing to expand
+		z.unsure = true
 	}
 	if e.RelationName != "" && !matched {
 		z.a.Problems = append(z.a.Problems, ColumnProblem{Name: e.RelationName + ".*", Location: e.Location, Candidates: relAliases(sc)})
@@ -487,11 +516,12 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 			if r.Columns != nil {
 				nr.known = true
 				for _, c := range r.Columns {
-					nr.cols = append(nr.cols, col{name: c.Name, typ: c.Type, src: []ColumnSource{{Relation: r.ID, Column: c.Name}}})
+					nr.cols = append(nr.cols, col{name: c.Name, typ: c.Type, exact: CanonicalType(c.Type), src: []ColumnSource{{Relation: r.ID, Column: c.Name}}})
 				}
 			}
 		}
 		z.read(read)
+		z.unsure = z.unsure || !nr.known
 		sc.rels = append(sc.rels, renamed(nr, alias, t.ColumnAliases))
 	case "JOIN":
 		z.from(t.Left, sc, env)
@@ -509,6 +539,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 				}
 			}
 		}
+		z.joinTypes(t, sc, before, hide)
 		if len(hide) > 0 && len(right) == 1 {
 			r := right[0]
 			h := map[string]bool{}
@@ -561,14 +592,15 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 						typ = ""
 					}
 				}
-				nr.cols = []col{{name: name, typ: typ, src: src}}
+				nr.cols = []col{{name: name, typ: typ, exact: z.rangeType(name, f.Children), src: src}}
 			default:
 				z.read(TableRead{Name: f.FunctionName, Location: f.Location, Function: true})
 			}
 			if t.WithOrdinality == "WITH_ORDINALITY" && nr.known {
-				nr.cols = append(nr.cols, col{name: "ordinality", typ: "BIGINT"})
+				nr.cols = append(nr.cols, col{name: "ordinality", typ: "BIGINT", exact: tBigint})
 			}
 		}
+		z.unsure = z.unsure || !nr.known
 		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
 	case "EXPRESSION_LIST":
 		nr := &rel{alias: t.Alias, known: true}
@@ -584,8 +616,10 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 				nr.cols[i].src = append(nr.cols[i].src, src...)
 			}
 		}
+		z.valuesTypes(t.Values, nr.cols)
 		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
 	default:
+		z.unsure = true
 		sc.rels = append(sc.rels, &rel{alias: t.Alias})
 	}
 }
@@ -618,6 +652,9 @@ func (z *analyzer) refs(e *Expr, sc *scope, env *cteEnv) []ColumnSource {
 				r := z.node(x.Subquery.Node, env, sc)
 				for _, c := range r.cols {
 					out = append(out, c.src...)
+				}
+				if x.SubqueryType == "SCALAR" && r.known && len(r.cols) == 1 && r.cols[0].exact != sqlNull {
+					z.exact[x] = r.cols[0].exact
 				}
 			}
 			visit(x.Child, sc)
@@ -658,6 +695,7 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 		if s.lambda != nil && len(parts) >= 1 && s.lambda[strings.ToLower(parts[0])] {
 			return nil
 		}
+		innerKnown := allKnown // an unknown relation of an inner scope may have the column
 		// Qualified: alias.column (or alias.column.field for a struct).
 		if len(parts) >= 2 {
 			for _, r := range s.rels {
@@ -669,8 +707,10 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 				}
 				if c, ok := r.find(parts[1]); ok {
 					z.a.Types[x] = c.typ
+					z.exact[x] = c.exact
 					if len(parts) > 2 {
 						z.a.Types[x] = ""
+						z.exact[x] = ""
 					}
 					return c.src
 				}
@@ -682,6 +722,10 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 					if strings.EqualFold(r.alias, parts[1]) && r.known {
 						if c, ok := r.find(parts[2]); ok {
 							z.a.Types[x] = c.typ
+							z.exact[x] = c.exact
+							if len(parts) > 3 {
+								z.exact[x] = ""
+							}
 							return c.src
 						}
 					}
@@ -690,6 +734,7 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 		}
 		// Unqualified, or a struct column's field.
 		var found []col
+		exact, shown := "", 0 // the type of the column, from relations that show it
 		for _, r := range s.rels {
 			if !r.known {
 				allKnown = false
@@ -697,6 +742,15 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 			}
 			if c, ok := r.find(parts[0]); ok {
 				found = append(found, c)
+				// The right side of a USING join leaves its column to the
+				// left; joinTypes took care of joins that merge the two.
+				if !r.hidden[strings.ToLower(parts[0])] {
+					if shown++; shown == 1 {
+						exact = c.exact
+					} else if c.exact != exact {
+						exact = ""
+					}
+				}
 			} else if len(parts) == 1 && strings.EqualFold(r.alias, parts[0]) {
 				// the whole row as a struct
 				var src []ColumnSource
@@ -704,11 +758,17 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 					src = append(src, c.src...)
 				}
 				found = append(found, col{src: src})
+				shown = 2 // kiln does not type a row
+				exact = ""
 			}
 		}
 		if len(found) > 0 {
 			if len(parts) == 1 {
 				z.a.Types[x] = found[0].typ
+				z.exact[x] = exact
+				if !innerKnown {
+					z.exact[x] = ""
+				}
 			}
 			var src []ColumnSource
 			for _, f := range found {
@@ -719,7 +779,15 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 		if len(parts) == 1 && s.aliases != nil {
 			if ae, ok := s.aliases[strings.ToLower(parts[0])]; ok && ae != x {
 				z.a.AliasRefs[x] = stripAlias(ae)
-				return z.refs(ae, &scope{rels: s.rels, parent: s.parent}, nil)
+				src := z.refs(ae, &scope{rels: s.rels, parent: s.parent}, nil)
+				if allKnown { // else a column of an unknown relation may be meant
+					if z.alias == nil {
+						z.alias = map[*Expr]*Expr{}
+					}
+					z.alias[x] = ae
+					z.exact[x] = z.exactType(ae)
+				}
+				return src
 			}
 		}
 	}
@@ -727,6 +795,7 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 		return nil
 	}
 	if len(parts) == 1 && isKeywordValue(parts[0]) {
+		z.exact[x] = keywordType(parts[0])
 		return nil
 	}
 	var cands []string

@@ -19,4 +19,11 @@
 // Analyze resolves names against a Catalog of upstream relations and
 // returns the statement's output columns, where each comes from, the
 // relations it reads and the column references nothing provides.
+//
+// It also infers each output column's exact type, as DuckDB would report
+// it for a table made from the statement (types.go), so that kiln need not
+// ask DuckDB to bind most models. The rules follow DuckDB's binder,
+// literals and NULLs included, and are checked against DuckDB by the tests
+// of dialects/duckdb; where kiln is not certain the type is "", never a
+// guess.
 package sqlast
