@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 
@@ -13,12 +12,6 @@ import (
 )
 
 func main() {
-	// kiln's work is short-lived and allocation-heavy (templates, JSON):
-	// collecting half as often saves a tenth of a large compile's CPU for
-	// little memory. GOGC in the environment still wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(200)
-	}
 	// The first Ctrl-C cancels the run; stop then restores the default, so
 	// a second one ends the process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
