@@ -107,24 +107,34 @@ func selectionError(err error) error {
 // writeArtifacts writes target/manifest.json, the compiled SQL of the
 // named models, and target/graph.dot of the whole project.
 func (p *project) writeArtifacts(names []string) error {
-	if err := p.res.WriteArtifacts(p.target, names); err != nil {
+	// graph.dot is written while the manifest and compiled SQL are.
+	mf := p.res.Manifest()
+	dot := make(chan error, 1)
+	go func() {
+		var ids []string
+		for id := range mf.Nodes {
+			ids = append(ids, id)
+		}
+		for id := range mf.Sources {
+			ids = append(ids, id)
+		}
+		var b bytes.Buffer
+		if err := newDepGraph(mf, ids).writeDOT(&b, p.res.Project.Name); err != nil {
+			dot <- err
+			return
+		}
+		dot <- compiler.WriteFileAtomic(filepath.Join(p.target, "graph.dot"), b.Bytes())
+	}()
+	err := p.res.WriteArtifacts(p.target, names)
+	compiler.Phase("manifest and compiled SQL")
+	if derr := <-dot; err == nil {
+		err = derr
+	}
+	compiler.Phase("graph.dot")
+	if err != nil {
 		return fmt.Errorf("writing artifacts: %w", err)
 	}
-	compiler.Phase("manifest and compiled SQL")
-	mf := p.res.Manifest()
-	var ids []string
-	for id := range mf.Nodes {
-		ids = append(ids, id)
-	}
-	for id := range mf.Sources {
-		ids = append(ids, id)
-	}
-	var b bytes.Buffer
-	if err := newDepGraph(mf, ids).writeDOT(&b, p.res.Project.Name); err != nil {
-		return err
-	}
-	defer compiler.Phase("graph.dot")
-	return compiler.WriteFileAtomic(filepath.Join(p.target, "graph.dot"), b.Bytes())
+	return nil
 }
 
 // modelNames maps unique ids of models to their names.
@@ -165,10 +175,13 @@ and the whole project to target/manifest.json. It touches no database.`,
 			}
 			names := p.modelNames(ids)
 			compiler.Phase("select")
+			testsWritten := make(chan error, 1)
+			go func() { testsWritten <- p.res.WriteTestArtifacts(p.target, ids) }()
 			if err := p.writeArtifacts(names); err != nil {
+				<-testsWritten
 				return err
 			}
-			if err := p.res.WriteTestArtifacts(p.target, ids); err != nil {
+			if err := <-testsWritten; err != nil {
 				return fmt.Errorf("writing artifacts: %w", err)
 			}
 			tests := ""
