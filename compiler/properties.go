@@ -120,19 +120,32 @@ func loadProperties(read func(string) ([]byte, error), files []string, targetSch
 	lp := &loadedProperties{models: map[string]*resourceProp{}, seeds: map[string]*resourceProp{}, files: map[string]*propertiesFile{}, docs: map[string]*yaml.Node{}}
 	var diags models.Diagnostics
 	seenSource := map[string]models.Pos{}
-	for _, file := range files {
-		data, err := read(file)
+	// Files are read, parsed and decoded in parallel, then merged in order.
+	type decoded struct {
+		doc   *yaml.Node
+		pf    propertiesFile
+		diags models.Diagnostics
+	}
+	dec := make([]decoded, len(files))
+	parallel(len(files), func(i int) {
+		x := &dec[i]
+		data, err := read(files[i])
 		if err != nil {
-			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: file}, Severity: models.Error, Message: err.Error()})
-			continue
+			x.diags = models.Diagnostics{{Pos: models.Pos{File: files[i]}, Severity: models.Error, Message: err.Error()}}
+			return
 		}
-		doc, d := parseYAML(file, data)
-		diags = append(diags, d...)
+		x.doc, x.diags = parseYAML(files[i], data)
+		if x.doc != nil {
+			x.diags = append(x.diags, decodeStrict(files[i], x.doc, &x.pf)...)
+		}
+	})
+	for i, file := range files {
+		doc := dec[i].doc
+		diags = append(diags, dec[i].diags...)
 		if doc == nil {
 			continue
 		}
-		var pf propertiesFile
-		diags = append(diags, decodeStrict(file, doc, &pf)...)
+		pf := dec[i].pf
 		lp.files[file] = &pf
 		lp.docs[file] = doc
 		collect := func(section string, entries []resourceProp, into map[string]*resourceProp) {
