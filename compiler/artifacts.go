@@ -162,7 +162,7 @@ func (res *Result) buildManifest() *Manifest {
 			Config: m.Config, Tags: m.Config.Tags, Columns: nonNil(m.Columns),
 			DependsOn: DependsOn{Nodes: nonNil(res.Graph.Parents(id)), Macros: nonNil(m.Macros)},
 			Refs:      refs, Sources: srcs, Relation: m.Relation, RelationName: quote(m.Relation),
-			Checksum: sha(m.Raw), CompiledChecksum: sha(compiled), CompiledCode: compiled,
+			Checksum: Checksum{Name: "sha256", Checksum: m.Checksum}, CompiledChecksum: sha(compiled), CompiledCode: compiled,
 			CompiledPath: "target/compiled/" + m.Path,
 		}
 		if m.Config.Materialized == models.Ephemeral {

@@ -84,6 +84,7 @@ func Compile(opts Options) (*Result, error) {
 	// Parse models in parallel: this is the bulk of the work.
 	parsed := make([]*parsedTemplate, len(files.Models))
 	raws := make([]string, len(files.Models))
+	sums := make([]string, len(files.Models))
 	parallel(len(files.Models), func(i int) {
 		data, err := read(files.Models[i])
 		if err != nil {
@@ -91,6 +92,7 @@ func Compile(opts Options) (*Result, error) {
 			return
 		}
 		raws[i] = string(data)
+		sums[i] = sha(raws[i]).Checksum
 		parsed[i] = parseTemplate(files.Models[i], raws[i])
 	})
 	Phase("read and parse templates")
@@ -152,7 +154,7 @@ func Compile(opts Options) (*Result, error) {
 			continue
 		}
 		seenPath[name] = rel
-		m := &models.Model{Name: name, Path: rel, Raw: raws[i], Config: defaultConfig(), Refs: pt.Refs, Sources: pt.Sources}
+		m := &models.Model{Name: name, Path: rel, Raw: raws[i], Checksum: sums[i], Config: defaultConfig(), Refs: pt.Refs, Sources: pt.Sources}
 		cfg := modelTree.configFor(fqnParts(rel, "models"))
 		rp := props.models[name]
 		if rp != nil {
@@ -305,6 +307,9 @@ func Compile(opts Options) (*Result, error) {
 		if m := r.models[name]; m == nil || m.Config.Materialized != models.Incremental {
 			delete(r.trees, name)
 		}
+	}
+	for _, m := range p.Models {
+		m.Raw = ""
 	}
 	Phase("contracts, ephemerals, tests")
 	return res, nil

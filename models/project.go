@@ -68,7 +68,10 @@ type SourceRef struct {
 type Model struct {
 	Name        string      `json:"name"`
 	Path        string      `json:"path"` // relative to the project, e.g. models/staging/stg_orders.sql
+	// Raw is the template as written. Compile drops it when it is done
+	// with it (10,000 models hold megabytes of it); Checksum stays.
 	Raw         string      `json:"-"`
+	Checksum    string      `json:"-"` // sha256 of Raw, in hex
 	Config      Config      `json:"config"`
 	Description string      `json:"description,omitempty"`
 	Columns     []Column    `json:"columns,omitempty"`
