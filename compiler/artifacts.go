@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -423,13 +424,19 @@ func encodeLines[V any](w io.Writer, m map[string]V) error {
 	}
 	sort.Strings(keys)
 	io.WriteString(w, "{")
+	// Each batch is encoded into the same buffers as the one before: the
+	// manifest of 10,000 models is tens of megabytes, which would
+	// otherwise all be garbage.
 	const batch = 256
-	parts := make([][]byte, batch)
+	parts := make([]bytes.Buffer, batch)
 	for start := 0; start < len(keys); start += batch {
 		n := min(batch, len(keys)-start)
 		errs := make([]error, n)
 		parallel(n, func(i int) {
-			parts[i], errs[i] = marshalCompact(m[keys[start+i]])
+			parts[i].Reset()
+			enc := gojson.NewEncoder(&parts[i])
+			enc.SetEscapeHTML(false)
+			errs[i] = enc.Encode(m[keys[start+i]])
 		})
 		for i := range n {
 			if errs[i] != nil {
@@ -442,7 +449,7 @@ func encodeLines[V any](w io.Writer, m map[string]V) error {
 			io.WriteString(w, "\n    ")
 			w.Write(key)
 			io.WriteString(w, ": ")
-			w.Write(parts[i])
+			w.Write(bytes.TrimSuffix(parts[i].Bytes(), []byte("\n")))
 		}
 	}
 	_, err := io.WriteString(w, "\n  }")
