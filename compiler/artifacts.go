@@ -129,6 +129,15 @@ func sha(s string) Checksum {
 // read their argument (hashing): []byte(s) would copy every model's SQL.
 func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
+// bytesString views b as a string without copying it; b must never change
+// afterwards.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
 // Manifest builds the manifest of a compiled project.
 // It is built once per Result; callers must not modify it.
 func (res *Result) Manifest() *Manifest {

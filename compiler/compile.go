@@ -91,7 +91,7 @@ func Compile(opts Options) (*Result, error) {
 			parsed[i] = &parsedTemplate{File: files.Models[i], Diags: models.Diagnostics{{Pos: models.Pos{File: files.Models[i]}, Severity: models.Error, Message: err.Error()}}}
 			return
 		}
-		raws[i] = string(data)
+		raws[i] = bytesString(data) // data is not used again: no copy
 		sums[i] = sha(raws[i]).Checksum
 		parsed[i] = parseTemplate(files.Models[i], raws[i])
 	})
