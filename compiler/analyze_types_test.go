@@ -92,3 +92,56 @@ func columnsOf(a *compiler.ModelAnalysis) []models.Column {
 	}
 	return out
 }
+
+// TestBindReadsTypedParents: a model kiln cannot type is bound by DuckDB,
+// which must first be given the models it reads, even when kiln typed
+// those itself (cold) or took them from the cache (after an edit).
+func TestBindReadsTypedParents(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"kiln.yml": "name: p\ndialect: duckdb\n",
+		"models/sources.yml": `sources:
+  - name: raw
+    schema: raw
+    tables:
+      - name: orders
+        columns:
+          - { name: id, data_type: integer }
+          - { name: amount, data_type: "decimal(10,2)" }
+`,
+		"models/a.sql": "select id, amount * 2 as amount from {{ source \"raw\" \"orders\" }}\n",
+		"models/e.sql": "{{ config \"materialized\" \"ephemeral\" }}select id, amount + 1 as amount from {{ ref \"a\" }}\n",
+		// kiln does not type gcd (DuckDB: BIGINT), so DuckDB binds b.
+		"models/b.sql": "select e.id, gcd(e.id, 6) as h, e.amount from {{ ref \"e\" }} as e\n",
+	})
+	check := func(when string) {
+		p := duckdb.NewParser()
+		defer p.Close()
+		res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Diagnostics.HasErrors() {
+			t.Fatalf("%s: %v", when, res.Diagnostics)
+		}
+		for _, name := range []string{"a", "e"} {
+			if a := res.Analysis(name); !a.TypesInferred {
+				t.Errorf("%s: model %s was not typed by kiln", when, name)
+			}
+		}
+		b := res.Analysis("b")
+		if b.TypesInferred || !b.TypesBound {
+			t.Fatalf("%s: model b: inferred %t, bound %t; want DuckDB to bind it", when, b.TypesInferred, b.TypesBound)
+		}
+		want := []models.Column{{Name: "id", DataType: "INTEGER"}, {Name: "h", DataType: "BIGINT"}, {Name: "amount", DataType: "DECIMAL(18,2)"}}
+		if diff := cmp.Diff(want, columnsOf(b)); diff != "" {
+			t.Errorf("%s: model b's columns (-want +got):\n%s", when, diff)
+		}
+	}
+	check("cold")
+	// Only b changes: a and e come from the cache and must be created
+	// for DuckDB from their cached columns.
+	if err := os.WriteFile(filepath.Join(dir, "models", "b.sql"), []byte("select e.id, gcd(e.id, 6) as h, e.amount from {{ ref \"e\" }} as e -- edited\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check("after an edit")
+}
