@@ -66,8 +66,8 @@ type SourceRef struct {
 
 // Model is one models/**/*.sql file and everything known about it.
 type Model struct {
-	Name        string      `json:"name"`
-	Path        string      `json:"path"` // relative to the project, e.g. models/staging/stg_orders.sql
+	Name string `json:"name"`
+	Path string `json:"path"` // relative to the project, e.g. models/staging/stg_orders.sql
 	// Raw is the template as written. Compile drops it when it is done
 	// with it (10,000 models hold megabytes of it); Checksum stays.
 	Raw         string      `json:"-"`

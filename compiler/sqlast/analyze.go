@@ -82,6 +82,9 @@ type Analysis struct {
 	AliasRefs   map[*Expr]*Expr
 	OutputNames map[*QueryNode][]string
 	ItemNames   map[*Expr]string // the output name of each select-list item but *
+	// PivotSources are the columns of the source of each PIVOT and
+	// UNPIVOT whose columns kiln knows.
+	PivotSources map[*TableRef][]string
 }
 
 // StarItem is one column a * stands for.
@@ -120,6 +123,16 @@ type scope struct {
 	parent  *scope
 	aliases map[string]*Expr // select-list aliases, for DuckDB's lateral aliases
 	lambda  map[string]bool
+	unnamed int // the subqueries without an alias in this FROM clause so far
+}
+
+// unnamedSubquery is the name DuckDB gives the nth subquery without an
+// alias of a FROM clause: unnamed_subquery, unnamed_subquery2, …
+func unnamedSubquery(n int) string {
+	if n <= 1 {
+		return "unnamed_subquery"
+	}
+	return "unnamed_subquery" + itoa(n)
 }
 
 type cteEnv struct {
@@ -196,7 +209,8 @@ func (z *analyzer) refCTE(u *cteUse) {
 // Analyze resolves st's names against cat and returns its columns, their
 // lineage, the relations it reads and the references nothing provides.
 func Analyze(st *Statement, cat Catalog) *Analysis {
-	a := &Analysis{Stars: map[*Expr][]StarItem{}, Types: map[*Expr]string{}, AliasRefs: map[*Expr]*Expr{}, OutputNames: map[*QueryNode][]string{}, ItemNames: map[*Expr]string{}}
+	a := &Analysis{Stars: map[*Expr][]StarItem{}, Types: map[*Expr]string{}, AliasRefs: map[*Expr]*Expr{}, OutputNames: map[*QueryNode][]string{}, ItemNames: map[*Expr]string{},
+		PivotSources: map[*TableRef][]string{}}
 	z := &analyzer{cat: cat, a: a, exact: make(map[*Expr]string, 32)}
 	z.pr = &printer{d: DuckDB, a: a}
 	out := z.node(st.Node, nil, nil)
@@ -321,7 +335,7 @@ func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
 		out := mergeSetOp(l, r, n.SetOpType == "UNION_BY_NAME")
 		z.a.OutputNames[n] = names(out)
 		sc := &scope{rels: []*rel{out}, parent: outer}
-		z.modifiers(n, sc, true)
+		z.modifiers(n, sc, nil)
 		return out
 	case "CTE_NODE":
 		inner := n.Child
@@ -346,7 +360,7 @@ func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
 		src := z.refs(e, sc, env)
 		name := e.Alias
 		if name == "" {
-			name = z.derivedName(e)
+			name = derivedName(e)
 		}
 		out.cols = append(out.cols, col{name: name, typ: z.pr.typeOf(e), exact: z.exactType(e), src: src})
 		z.a.ItemNames[e] = name
@@ -363,21 +377,25 @@ func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
 	for _, e := range n.GroupExpressions {
 		z.refs(e, sc, env)
 	}
-	z.modifiers(n, sc, false)
+	z.modifiers(n, sc, out)
 	return out
 }
 
-func (z *analyzer) modifiers(n *QueryNode, sc *scope, setOp bool) {
+// modifiers resolves the names in ORDER BY, LIMIT and DISTINCT ON. out is
+// the result of a SELECT, nil for a set operation.
+func (z *analyzer) modifiers(n *QueryNode, sc *scope, out *rel) {
 	for _, m := range n.Modifiers {
 		for _, o := range m.Orders {
 			if o.Expr != nil && o.Expr.Class == "STAR" {
 				continue
 			}
-			if setOp {
+			if out == nil {
 				// ORDER BY of a set operation names output columns.
 				if o.Expr != nil && o.Expr.Class == "COLUMN_REF" {
 					continue
 				}
+			} else if z.outputRef(o.Expr, sc, out) {
+				continue
 			}
 			z.refs(o.Expr, sc, nil)
 		}
@@ -389,8 +407,36 @@ func (z *analyzer) modifiers(n *QueryNode, sc *scope, setOp bool) {
 	}
 }
 
+// outputRef resolves an ORDER BY name that only an output column has, as
+// a column a * renamed (SELECT * RENAME (a AS b) … ORDER BY b); it says
+// whether e was one.
+func (z *analyzer) outputRef(e *Expr, sc *scope, out *rel) bool {
+	if e == nil || e.Class != "COLUMN_REF" || len(e.ColumnNames) != 1 {
+		return false
+	}
+	name := e.ColumnNames[0]
+	if _, ok := sc.aliases[strings.ToLower(name)]; ok {
+		return false
+	}
+	c, ok := out.find(name)
+	if !ok {
+		return false
+	}
+	for _, r := range sc.rels {
+		if !r.known {
+			return false
+		}
+		if _, ok := r.find(name); ok {
+			return false
+		}
+	}
+	z.a.Types[e] = c.typ
+	z.exact[e] = c.exact
+	return true
+}
+
 // derivedName is the name DuckDB gives an unnamed select-list expression.
-func (z *analyzer) derivedName(e *Expr) string {
+func derivedName(e *Expr) string {
 	if e.Class == "COLUMN_REF" && len(e.ColumnNames) > 0 {
 		return e.ColumnNames[len(e.ColumnNames)-1]
 	}
@@ -555,6 +601,10 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 			z.resolve(&Expr{Class: "COLUMN_REF", ColumnNames: []string{c}, Location: t.Location}, sc)
 		}
 		z.refs(t.Condition, sc, env)
+		if t.JoinType == "SEMI" || t.JoinType == "ANTI" {
+			// Only the condition sees the right side.
+			sc.rels = sc.rels[:before]
+		}
 	case "SUBQUERY":
 		var r *rel
 		if t.Subquery != nil {
@@ -565,7 +615,8 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 		}
 		alias := t.Alias
 		if alias == "" {
-			alias = "unnamed_subquery"
+			sc.unnamed++
+			alias = unnamedSubquery(sc.unnamed)
 		}
 		sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
 	case "TABLE_FUNCTION":
@@ -618,6 +669,13 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 		}
 		z.valuesTypes(t.Values, nr.cols)
 		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
+	case "PIVOT":
+		r := z.pivot(t, sc, env)
+		alias := t.Alias
+		if alias == "" {
+			alias = "unnamed_pivot"
+		}
+		sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
 	default:
 		z.unsure = true
 		sc.rels = append(sc.rels, &rel{alias: t.Alias})

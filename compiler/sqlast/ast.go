@@ -108,6 +108,26 @@ type TableRef struct {
 
 	// EXPRESSION_LIST (VALUES)
 	Values [][]*Expr `json:"values"`
+
+	// PIVOT: PIVOT source ON … IN (…) USING aggregates GROUP BY groups, or
+	// with UnpivotNames (its value columns) UNPIVOT source ON … INTO …
+	Source       *TableRef `json:"source"`
+	Aggregates   []*Expr   `json:"aggregates"`
+	Groups       []string  `json:"groups"`
+	Pivots       []*Pivot  `json:"pivots"`
+	UnpivotNames []string  `json:"unpivot_names"`
+	IncludeNulls bool      `json:"include_nulls"`
+}
+
+// Pivot is the ON … IN (…) of a PIVOT, or the ON … of an UNPIVOT.
+type Pivot struct {
+	Expressions  []*Expr  `json:"pivot_expressions"` // PIVOT: what is compared with the values
+	UnpivotNames []string `json:"unpivot_names"`     // UNPIVOT: the name column
+	Enum         string   `json:"pivot_enum"`
+	Entries      []struct {
+		Values []*Value `json:"values"` // PIVOT: one per expression; UNPIVOT: the column
+		Alias  string   `json:"alias"`
+	} `json:"entries"`
 }
 
 // Expr is an expression. Class is DuckDB's expression class (COLUMN_REF,
@@ -273,6 +293,7 @@ type TypeInfo struct {
 		Second *LogicalType `json:"second"`
 	} `json:"child_types"`
 	UserTypeName string `json:"user_type_name"`
+	Name         string `json:"name"` // of an UNBOUND type: one the parser left to the binder, as JSON
 	Size         int    `json:"size"`
 	Modifiers    []any  `json:"user_type_modifiers"`
 }

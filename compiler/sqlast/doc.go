@@ -11,10 +11,10 @@
 // extra fields harmless.
 //
 // Print writes a statement for a target dialect. For PostgreSQL it carries
-// DuckDB's meaning over (integer division, casts, intervals, QUALIFY,
-// GROUP BY ALL, EXCLUDE …) or returns an *UnsupportedError naming the
-// construct and its byte offset; it never prints a query that would return
-// different rows.
+// DuckDB's meaning over (integer division, casts, intervals, rounding,
+// QUALIFY, GROUP BY ALL, EXCLUDE, PIVOT, ASOF and SEMI joins …) or
+// returns an *UnsupportedError naming the construct and its byte offset;
+// it never prints a query that would return different rows.
 //
 // Analyze resolves names against a Catalog of upstream relations and
 // returns the statement's output columns, where each comes from, the

@@ -21,6 +21,10 @@ func (p *printer) function(e *Expr) {
 			p.fail("function "+e.FunctionName, e.Location, "kiln does not know a PostgreSQL equivalent of "+e.FunctionName+"; write the model so that it runs on both, or keep it on DuckDB")
 			return
 		}
+		if _, ok := pgIntParams[name]; ok {
+			p.callAs(e.FunctionName, e, p.intArgs(name, e.Children)...)
+			return
+		}
 	}
 	switch name {
 	case "count_star":
@@ -178,6 +182,15 @@ func (p *printer) operatorFunc(name string, e *Expr) {
 		case "~~~", "!~~~":
 			p.fail("GLOB", e.Location, "use LIKE with % and _")
 			return
+		case "||":
+			if isFloat(p.typeOf(c[0])) || isFloat(p.typeOf(c[1])) {
+				p.w("(")
+				p.text(c[0])
+				p.w(" || ")
+				p.text(c[1])
+				p.w(")")
+				return
+			}
 		case "@", "^@", "<->":
 			p.fail("operator "+name, e.Location, "")
 			return
@@ -207,6 +220,32 @@ like_escape not_like_escape ilike_escape not_ilike_escape`) {
 	return m
 }()
 
+// pgIntParams are the parameters of PostgreSQL functions that take an
+// integer, by function: DuckDB passes BIGINT there (strpos(…) + 1), which
+// PostgreSQL does not cast on its own.
+var pgIntParams = map[string][]int{
+	"substr": {1, 2}, "left": {1}, "right": {1}, "split_part": {2}, "repeat": {1}, "lpad": {1}, "rpad": {1},
+	"chr": {0}, "make_date": {0, 1, 2}, "make_time": {0, 1}, "make_timestamp": {0, 1, 2, 3, 4},
+}
+
+// intArgs returns args with those that PostgreSQL's name takes as an
+// integer cast to integer, unless they are one already.
+func (p *printer) intArgs(name string, args []*Expr) []*Expr {
+	out := slices.Clone(args)
+	for _, i := range pgIntParams[name] {
+		if i >= len(out) {
+			continue
+		}
+		switch t := p.typeOf(out[i]); {
+		case t == "INTEGER" || t == "SMALLINT" || t == "TINYINT" || t == "UTINYINT":
+		case out[i].Class == "CONSTANT" && out[i].Value != nil && out[i].Value.IsNull:
+		default:
+			out[i] = &Expr{Class: "CAST", CastType: &LogicalType{ID: "INTEGER"}, Child: out[i], Location: out[i].Location}
+		}
+	}
+	return out
+}
+
 // pgFunction prints a DuckDB function whose PostgreSQL spelling or
 // semantics differ. It returns false to print the call unchanged.
 func (p *printer) pgFunction(name string, e *Expr) bool {
@@ -221,12 +260,7 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 	switch name {
 	case "count_star":
 		p.call("count", nil, e, "*")
-	case "median", "quantile_cont", "quantile", "quantile_disc":
-		if t := p.typeOf(arg(0)); !(isInt(t) || isFloat(t)) && !(name == "quantile_disc" && t != "") {
-			p.fail(name+" of a "+map[bool]string{true: "value of unknown type", false: t}[t == ""], e.Location,
-				"DuckDB keeps the scale of a DECIMAL, PostgreSQL interpolates; cast the argument to double")
-			return true
-		}
+	case "median", "quantile_cont", "quantile", "quantile_disc", "mode":
 		return p.pgQuantile(name, e)
 	case "avg", "mean", "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "corr", "covar_pop", "covar_samp":
 		// DuckDB returns DOUBLE; PostgreSQL returns numeric for integer
@@ -264,8 +298,6 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 			p.callAs(name, e, c...)
 		}
 		p.w(" AS double precision)")
-	case "mode":
-		return p.pgQuantile(name, e)
 	case "count_if", "countif":
 		if argc != 1 {
 			return false
@@ -303,17 +335,27 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 	case "list", "array_agg":
 		p.callAs("array_agg", e, c...)
 	case "listagg", "group_concat", "string_agg":
+		if isFloat(p.typeOf(arg(0))) {
+			// DuckDB joins the values as text; PostgreSQL takes only text.
+			c = append([]*Expr{{Class: "CAST", CastType: &LogicalType{ID: "VARCHAR"}, Child: arg(0), Location: NoLocation}}, c[1:]...)
+		}
 		if argc == 1 {
 			p.callAs("string_agg", e, arg(0), &Expr{Class: "CONSTANT", Value: &Value{Type: LogicalType{ID: "VARCHAR"}, Raw: []byte(`","`)}})
 		} else {
 			p.callAs("string_agg", e, c...)
 		}
-	case "any_value", "arbitrary", "first":
-		if name == "first" && p.over == nil && len(e.OrderBys.Orders) == 0 {
-			p.fail("first", e.Location, "use min, max or any_value when any value will do")
+	case "any_value", "arbitrary":
+		p.callAs("min", e, c...)
+	case "first", "last":
+		p.firstLast(name, e)
+	case "date_add":
+		// date_add(x, INTERVAL …) is x + INTERVAL …, a TIMESTAMP for a DATE
+		// in both dialects.
+		if argc != 2 || !isInterval(p.typeOf(arg(1))) {
+			p.fail("date_add without an interval", e.Location, "write x + INTERVAL …")
 			return true
 		}
-		p.callAs("min", e, c...)
+		p.infix(arg(0), " + ", arg(1))
 	case "arg_max", "arg_min", "argmax", "argmin", "max_by", "min_by":
 		if argc != 2 || p.over != nil || len(e.OrderBys.Orders) > 0 || e.Distinct {
 			p.fail(name+" with these arguments", e.Location, "")
@@ -333,6 +375,9 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 			p.expr(e.Filter)
 			p.w(") AND ")
 		}
+		// DuckDB skips the rows where either is NULL.
+		p.expr(arg(0))
+		p.w(" IS NOT NULL AND ")
 		p.expr(arg(1))
 		p.w(" IS NOT NULL))[1]")
 	case "approx_count_distinct":
@@ -341,16 +386,8 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		p.callAs("count", &e2, c...)
 	case "round":
 		t := p.typeOf(arg(0))
-		if isFloat(t) || t == "" && !isDecimal(p.typeOf(arg(0))) && arg(0) != nil && arg(0).Class == "FUNCTION" && arg(0).FunctionName == "/" {
-			// PostgreSQL rounds doubles half to even; DuckDB half away from zero.
-			p.w("CAST(round(CAST(")
-			p.expr(arg(0))
-			p.w(" AS numeric)")
-			if argc > 1 {
-				p.w(", ")
-				p.expr(arg(1))
-			}
-			p.w(") AS double precision)")
+		if isFloat(t) {
+			p.roundDouble(arg(0), arg(1), e.Location)
 			return true
 		}
 		if t == "" {
@@ -415,7 +452,7 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		if argc < 2 {
 			return false
 		}
-		p.callAs("substr", e, c...)
+		p.callAs("substr", e, p.intArgs("substr", c)...)
 	case "instr", "position", "strpos":
 		p.w("CAST(")
 		p.callAs("strpos", e, c...)
@@ -435,11 +472,41 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		p.expr(arg(1))
 		p.w(")")
 	case "regexp_matches":
-		if argc != 2 {
-			p.fail("regexp_matches with options", e.Location, "")
+		op := map[string]string{"": " ~ ", "c": " ~ ", "i": " ~* "}[constantText(arg(2))]
+		if argc < 2 || op == "" {
+			p.fail("regexp_matches with options", e.Location, "kiln carries over the options 'i' and 'c'")
 			return true
 		}
-		p.infix(arg(0), " ~ ", arg(1))
+		p.infix(arg(0), op, arg(1))
+	case "regexp_split_to_array", "string_split_regex", "str_split_regex":
+		if argc != 2 {
+			p.fail(name+" with options", e.Location, "")
+			return true
+		}
+		p.callAs("regexp_split_to_array", e, c...)
+	case "list_append", "array_append", "array_push_back":
+		p.callAs("array_append", e, c...)
+	case "list_prepend", "array_prepend", "array_push_front":
+		p.callAs("array_prepend", e, c...)
+	case "list_concat", "list_cat", "array_concat", "array_cat":
+		if argc != 2 {
+			p.fail(name+" of more than two lists", e.Location, "")
+			return true
+		}
+		p.callAs("array_cat", e, c...)
+	case "to_timestamp":
+		// From seconds since the epoch, a TIMESTAMP WITH TIME ZONE in both.
+		if argc != 1 {
+			return false
+		}
+		p.w("to_timestamp(CAST(")
+		p.expr(arg(0))
+		p.w(" AS double precision))")
+	case "time_bucket":
+		p.timeBucket(e)
+	case "row":
+		// A row is only carried over where it is compared: (a, b) IN (…).
+		p.fail("row value", e.Location, "PostgreSQL's rows are not DuckDB's structs; compare the fields one by one")
 	case "regexp_full_match":
 		p.w("(")
 		p.expr(arg(0))
@@ -474,8 +541,24 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 			p.expr(arg(1))
 		}
 		p.w("))[", group, "], '') END")
+	case "concat", "concat_ws":
+		p.w(name, "(")
+		for i, a := range c {
+			if i > 0 {
+				p.w(", ")
+			}
+			p.text(a)
+		}
+		p.w(")")
 	case "string_split", "str_split", "string_to_array", "split":
-		p.callAs("string_to_array", e, c...)
+		// DuckDB splits '' into [''], PostgreSQL into {}.
+		sep := constantText(arg(1))
+		if argc != 2 || sep == "" {
+			p.fail(name+" without a constant separator", e.Location, "")
+			return true
+		}
+		x := p.sub(arg(0))
+		p.w("CASE WHEN ", x, " = '' THEN ARRAY[''] ELSE string_to_array(", x, ", ", quoteString(sep), ") END")
 	case "list_value", "array_value":
 		if argc == 0 {
 			p.fail("empty list literal", e.Location, "cast it to a typed list, e.g. CAST([] AS INTEGER[])")
@@ -542,7 +625,7 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		}
 		f, ok := strftimeToPG(arg(1).Value.Text())
 		if !ok {
-			p.fail(name+" format "+quoteString(arg(1).Value.Text()), arg(1).Location, "kiln translates %Y %m %d %H %M %S %y %b %B %a %A %j %I %p %f %%")
+			p.fail(name+" format "+quoteString(arg(1).Value.Text()), arg(1).Location, "kiln translates %Y %m %d %H %M %S %y %b %h %B %a %A %j %I %p %f %G %V %u %x %X %c %%, and %-d %-m %-H %-M %-S %-I %-j %-y")
 			return true
 		}
 		if name == "strftime" {
@@ -561,12 +644,19 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 			p.w(") * interval '1 millisecond')")
 			return true
 		}
+		if t := p.typeOf(arg(0)); argc == 1 && (t == "TIMESTAMP" || t == "DATE") {
+			// Milliseconds since the epoch, truncated like DuckDB's.
+			p.w("CAST(trunc(extract(epoch FROM CAST(")
+			p.expr(arg(0))
+			p.w(" AS timestamp)) * 1000) AS bigint)")
+			return true
+		}
 		p.fail("epoch_ms", e.Location, "")
 	case "to_years", "to_months", "to_weeks", "to_days", "to_hours", "to_minutes", "to_seconds", "to_milliseconds", "to_microseconds":
 		p.interval(name, e)
 	case "make_timestamp":
 		if argc == 6 {
-			p.callAs("make_timestamp", e, c...)
+			p.callAs("make_timestamp", e, p.intArgs(name, c)...)
 			return true
 		}
 		p.fail("make_timestamp from microseconds", e.Location, "")
@@ -575,49 +665,16 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 	case "generate_series", "range":
 		// As a scalar DuckDB returns a list; in a FROM clause this is
 		// handled by tableFunction.
-		p.w("ARRAY(SELECT generate_series(")
-		switch argc {
-		case 1:
-			p.w("0, ")
-			p.rangeEnd(name, arg(0), nil)
-		case 2, 3:
-			p.expr(arg(0))
-			p.w(", ")
-			p.rangeEnd(name, arg(1), arg(2))
-			if argc == 3 {
-				p.w(", ")
-				p.expr(arg(2))
-			}
-		default:
-			p.fail(name, e.Location, "")
-		}
-		p.w("))")
+		p.w("ARRAY(SELECT ")
+		p.series(name, c, e.Location)
+		p.w(")")
 	case "unnest":
 		if argc == 1 && arg(0).Class == "FUNCTION" {
 			inner := strings.ToLower(arg(0).FunctionName)
 			if inner == "generate_series" || inner == "range" {
 				// unnest(generate_series(…)) is PostgreSQL's set-returning
 				// generate_series.
-				g := arg(0).Children
-				p.w("generate_series(")
-				switch len(g) {
-				case 1:
-					p.w("0, ")
-					p.rangeEnd(inner, g[0], nil)
-				case 2, 3:
-					p.expr(g[0])
-					p.w(", ")
-					var step *Expr
-					if len(g) == 3 {
-						step = g[2]
-					}
-					p.rangeEnd(inner, g[1], step)
-					if step != nil {
-						p.w(", ")
-						p.expr(step)
-					}
-				}
-				p.w(")")
+				p.series(inner, arg(0).Children, arg(0).Location)
 				return true
 			}
 		}
@@ -626,7 +683,7 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 			return true
 		}
 		p.callAs("unnest", e, c...)
-	case "hash", "list_transform", "list_filter", "list_reduce", "struct_pack", "row", "map", "printf", "format":
+	case "hash", "list_transform", "list_filter", "list_reduce", "struct_pack", "map", "printf", "format":
 		p.fail("function "+e.FunctionName, e.Location, "")
 	default:
 		return false
@@ -719,6 +776,13 @@ func (p *printer) dateDiff(name string, e *Expr) {
 		p.w(" AS date) - CAST(")
 		p.expr(a)
 		p.w(" AS date) AS bigint)")
+	case "week":
+		// Whole weeks between the dates, truncated towards zero.
+		p.w("CAST((CAST(")
+		p.expr(b)
+		p.w(" AS date) - CAST(")
+		p.expr(a)
+		p.w(" AS date)) / 7 AS bigint)")
 	case "month":
 		p.w("CAST(")
 		months(b)
@@ -754,7 +818,7 @@ func (p *printer) dateDiff(name string, e *Expr) {
 		one(a)
 		p.w(" AS bigint)")
 	default:
-		p.fail("date_diff by "+quoteString(c[0].Value.Text()), c[0].Location, "kiln carries over day, month, quarter, year, hour, minute and second")
+		p.fail("date_diff by "+quoteString(c[0].Value.Text()), c[0].Location, "kiln carries over day, week, month, quarter, year, hour, minute and second")
 	}
 }
 
@@ -764,56 +828,128 @@ var intervalUnits = map[string][2]string{
 	"to_milliseconds": {"secs", "millisecond"}, "to_microseconds": {"secs", "microsecond"},
 }
 
-// pgQuantile prints DuckDB's ordered-set aggregates with WITHIN GROUP.
+// pgQuantile prints DuckDB's ordered-set aggregates with WITHIN GROUP:
+// median(x), quantile_cont(x, f), quantile_disc(x, f), mode(x), and what
+// the parser makes of percentile_cont(f) WITHIN GROUP (ORDER BY x) and
+// mode() WITHIN GROUP (ORDER BY x): quantile_cont(f ORDER BY x) and
+// mode(ORDER BY x). Both dialects read a descending order the same way.
 func (p *printer) pgQuantile(name string, e *Expr) bool {
+	if name == "quantile" {
+		name = "quantile_disc"
+	}
 	c := e.Children
-	if name == "median" {
-		c = append(slices.Clone(c), &Expr{Class: "CONSTANT", Value: &Value{Type: LogicalType{ID: "DECIMAL", TypeInfo: &TypeInfo{Width: 2, Scale: 1}}, Raw: []byte("5")}})
-		name = "quantile_cont"
+	want := 2 // arguments of the plain form
+	switch name {
+	case "median", "mode":
+		want = 1
 	}
-	argc := len(c)
-	arg := func(i int) *Expr {
-		if i < len(c) {
-			return c[i]
+	order := &OrderBy{Type: "ORDER_DEFAULT", NullOrder: "ORDER_DEFAULT"}
+	var x, frac *Expr
+	switch {
+	case e.Distinct || p.over != nil:
+		p.fail(name+" as a window function or with DISTINCT", e.Location, "")
+		return true
+	case len(e.OrderBys.Orders) == 1 && len(c) == want-1 && name != "median":
+		order = e.OrderBys.Orders[0]
+		x, frac = order.Expr, first(c)
+	case len(e.OrderBys.Orders) == 0 && len(c) == want:
+		x = c[0]
+		if want == 2 {
+			frac = c[1]
 		}
-		return nil
-	}
-	if p.over != nil || e.Distinct || len(e.OrderBys.Orders) > 0 {
-		p.fail(name+" as a window function or with ORDER BY", e.Location, "")
+	default:
+		p.fail(name+" with these arguments", e.Location, "")
 		return true
 	}
-	if name == "mode" {
-		if argc != 1 {
-			return false
+	if name == "median" {
+		frac = &Expr{Class: "CONSTANT", Value: &Value{Type: LogicalType{ID: "DECIMAL", TypeInfo: &TypeInfo{Width: 2, Scale: 1}}, Raw: []byte("5")}}
+	}
+	if name != "mode" {
+		if t := p.typeOf(x); !(isInt(t) || isFloat(t)) && !(name == "quantile_disc" && t != "") {
+			p.fail(name+" of a "+map[bool]string{true: "value of unknown type", false: t}[t == ""], e.Location,
+				"DuckDB keeps the scale of a DECIMAL, PostgreSQL interpolates; cast the argument to double")
+			return true
 		}
-		p.w("mode() WITHIN GROUP (ORDER BY ")
-		p.expr(arg(0))
-		p.w(")")
-	} else {
-		if argc != 2 || arg(1).Class != "CONSTANT" {
+		if frac.Class != "CONSTANT" {
 			p.fail(name+" with several quantiles", e.Location, "")
 			return true
 		}
-		fn := "percentile_cont"
-		if name != "quantile_cont" {
-			fn = "percentile_disc"
-		}
-		if fn == "percentile_cont" && !isInterval(p.typeOf(arg(0))) {
-			p.w("CAST(")
-			defer p.w(" AS double precision)")
-		}
-		p.w(fn, "(")
-		p.expr(arg(1))
-		p.w(") WITHIN GROUP (ORDER BY ")
-		p.expr(arg(0))
-		p.w(")")
 	}
+	switch name {
+	case "mode":
+		p.w("mode() WITHIN GROUP (ORDER BY ")
+	case "quantile_disc":
+		p.w("percentile_disc(")
+		p.expr(frac)
+		p.w(") WITHIN GROUP (ORDER BY ")
+	default:
+		// DuckDB's result is a DOUBLE for integers too.
+		p.w("CAST(percentile_cont(")
+		p.expr(frac)
+		p.w(") WITHIN GROUP (ORDER BY ")
+		defer p.w(" AS double precision)")
+	}
+	p.expr(x)
+	p.orderSuffix(order)
+	p.w(")")
 	if e.Filter != nil {
 		p.w(" FILTER (WHERE ")
 		p.expr(e.Filter)
 		p.w(")")
 	}
 	return true
+}
+
+// firstLast prints DuckDB's first(x) and last(x), which keep NULLs: over
+// a window they are first_value and last_value, with ORDER BY the first
+// element of an array_agg in that order (last reverses it).
+func (p *printer) firstLast(name string, e *Expr) {
+	c := e.Children
+	over := p.over
+	p.over = nil
+	switch {
+	case len(c) != 1 || e.Distinct:
+		p.fail(name+" with these arguments", e.Location, "")
+	case over != nil:
+		if len(e.OrderBys.Orders) > 0 || e.Filter != nil {
+			p.fail(name+" with ORDER BY or FILTER over a window", e.Location, "")
+			return
+		}
+		p.w(name, "_value(")
+		p.expr(c[0])
+		p.w(")")
+		over()
+	case len(e.OrderBys.Orders) == 0:
+		p.fail(name, e.Location, "without ORDER BY DuckDB's "+name+" takes whichever row comes "+name+"; add ORDER BY, or use min, max or any_value when any value will do")
+	default:
+		orders := e.OrderBys.Orders
+		if name == "last" {
+			orders = reversed(orders)
+		}
+		a := &Expr{Class: "FUNCTION", FunctionName: "array_agg", Children: c, OrderBys: Modifier{Orders: orders}, Filter: e.Filter}
+		p.w("(")
+		p.callAs("array_agg", a, c...)
+		p.w(")[1]")
+	}
+}
+
+// reversed returns ORDER BY terms that sort the other way round, NULLs
+// included (DuckDB sorts them last by default).
+func reversed(os []*OrderBy) []*OrderBy {
+	out := make([]*OrderBy, len(os))
+	for i, o := range os {
+		r := *o
+		r.Type = "DESCENDING"
+		if o.Type == "DESCENDING" {
+			r.Type = "ASCENDING"
+		}
+		r.NullOrder = "NULLS_FIRST"
+		if o.NullOrder == "NULLS_FIRST" || o.NullOrder == "NULLS FIRST" {
+			r.NullOrder = "NULLS_LAST"
+		}
+		out[i] = &r
+	}
+	return out
 }
 
 // interval prints DuckDB's INTERVAL n unit, which its parser turns into
@@ -867,6 +1003,13 @@ func intervalConstant(x *Expr) (string, bool) {
 	return "", false
 }
 
+// strftimeCodes are to_char's patterns for strftime's codes.
+var strftimeCodes = map[byte]string{
+	'Y': "YYYY", 'm': "MM", 'd': "DD", 'H': "HH24", 'M': "MI", 'S': "SS", 'y': "YY", 'b': "Mon", 'h': "Mon",
+	'B': "FMMonth", 'a': "Dy", 'A': "FMDay", 'j': "DDD", 'I': "HH12", 'p': "AM", 'f': "US", 'G': "IYYY", 'V': "IW",
+	'u': "ID", 'x': "YYYY-MM-DD", 'X': "HH24:MI:SS", 'c': "YYYY-MM-DD HH24:MI:SS",
+}
+
 // strftimeToPG translates a strftime format into to_char's.
 func strftimeToPG(f string) (string, bool) {
 	var b strings.Builder
@@ -883,17 +1026,22 @@ func strftimeToPG(f string) (string, bool) {
 			continue
 		}
 		i++
-		code := map[byte]string{'Y': "YYYY", 'm': "MM", 'd': "DD", 'H': "HH24", 'M': "MI", 'S': "SS", 'y': "YY", 'b': "Mon",
-			'B': "FMMonth", 'a': "Dy", 'A': "FMDay", 'j': "DDD", 'I': "HH12", 'p': "AM", 'f': "US", 'e': "FMDD"}[f[i]]
 		if f[i] == '%' {
 			lit.WriteByte('%')
 			continue
 		}
-		if code == "" {
+		// %-d and the like print the number without padding.
+		fm := ""
+		if f[i] == '-' && i+1 < len(f) {
+			fm = "FM"
+			i++
+		}
+		code := strftimeCodes[f[i]]
+		if code == "" || fm != "" && !strings.ContainsRune("dmHMSIjy", rune(f[i])) {
 			return "", false
 		}
 		flush()
-		b.WriteString(code)
+		b.WriteString(fm + code)
 	}
 	flush()
 	return b.String(), true
@@ -1070,3 +1218,116 @@ func isTimestamp(t string) bool {
 }
 
 var _ = strconv.Itoa
+
+// timeBucket prints time_bucket(width, ts) as date_bin, for a width of
+// days or less: DuckDB counts those buckets from Monday 2000-01-03.
+func (p *printer) timeBucket(e *Expr) {
+	c := e.Children
+	if len(c) != 2 || !fixedInterval(c[0]) {
+		p.fail("time_bucket with these arguments", e.Location, "kiln carries over time_bucket(INTERVAL …, timestamp) for a constant width of weeks or less")
+		return
+	}
+	t := p.typeOf(c[1])
+	if t != "TIMESTAMP" && t != "DATE" {
+		p.fail("time_bucket of a "+map[bool]string{true: "value of unknown type", false: t}[t == ""], e.Location, "")
+		return
+	}
+	if t == "DATE" {
+		p.w("CAST(")
+		defer p.w(" AS date)")
+	}
+	p.w("date_bin(")
+	p.expr(c[0])
+	p.w(", ")
+	p.seriesBound(c[1])
+	p.w(", timestamp '2000-01-03')")
+}
+
+// fixedInterval says whether e is a constant interval of weeks, days or
+// less, whose length does not depend on the calendar.
+func fixedInterval(e *Expr) bool {
+	switch {
+	case e.Class == "FUNCTION" && len(e.Children) == 1:
+		name := strings.ToLower(e.FunctionName)
+		_, ok := intervalConstant(e.Children[0])
+		return ok && intervalUnits[name][0] != "" && name != "to_months" && name != "to_years"
+	case e.Class == "CAST" && e.Child != nil && e.Child.Class == "CONSTANT" && e.Child.Value != nil && e.Child.Value.Type.ID == "VARCHAR":
+		fields := strings.Fields(strings.ToLower(e.Child.Value.Text()))
+		if len(fields) == 0 || len(fields)%2 != 0 {
+			return false
+		}
+		for i := 0; i < len(fields); i += 2 {
+			if _, err := strconv.ParseFloat(fields[i], 64); err != nil || strings.HasPrefix(fields[i], "-") {
+				return false
+			}
+			switch strings.TrimSuffix(fields[i+1], "s") {
+			case "week", "day", "hour", "minute", "min", "second", "sec":
+			default:
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// constantText is the text of a string constant, "" for another
+// expression or none.
+func constantText(e *Expr) string {
+	if e == nil || e.Class != "CONSTANT" || e.Value == nil || e.Value.IsNull || e.Value.Type.ID != "VARCHAR" {
+		return ""
+	}
+	return e.Value.Text()
+}
+
+// roundDouble prints DuckDB's round of a DOUBLE x to digits places (nil:
+// to a whole number). DuckDB scales x by a power of ten and rounds half
+// away from zero in floating point: round(9.995, 2) is 9.99, as 9.995 is
+// a little less. PostgreSQL rounds a double half to even, and a numeric
+// made from one in decimal, so the arithmetic is written out.
+func (p *printer) roundDouble(x, digits *Expr, loc uint64) {
+	n := 0
+	if digits != nil {
+		if !isIntLiteral(digits) {
+			p.fail("round of a DOUBLE to a non-constant number of digits", loc, "")
+			return
+		}
+		n, _ = strconv.Atoi(digits.Value.Text())
+	}
+	y := "CAST(" + p.sub(x) + " AS double precision)"
+	switch {
+	case n > 0:
+		p.w("(", halfAway("("+y+" * 1e"+strconv.Itoa(n)+")"), " / 1e", strconv.Itoa(n), ")")
+	case n < 0:
+		p.w("(", halfAway("("+y+" / 1e"+strconv.Itoa(-n)+")"), " * 1e", strconv.Itoa(-n), ")")
+	default:
+		p.w(halfAway(y))
+	}
+}
+
+// doubleToDecimal prints DuckDB's CAST of a DOUBLE x to DECIMAL(width,
+// scale): x scaled by a power of ten in floating point, rounded half away
+// from zero. PostgreSQL would first write x with 15 significant digits.
+func (p *printer) doubleToDecimal(x *Expr, width, scale int) {
+	y := "(CAST(" + p.sub(x) + " AS double precision) * 1e" + strconv.Itoa(scale) + ")"
+	p.w("CAST(CAST(", halfAway(y), " AS numeric) / 1e", strconv.Itoa(scale), " AS numeric(", strconv.Itoa(width), ", ", strconv.Itoa(scale), "))")
+}
+
+// halfAway rounds the double y to a whole number, half away from zero, as
+// C's round does.
+func halfAway(y string) string {
+	return "(trunc(" + y + ") + CASE WHEN abs(" + y + " - trunc(" + y + ")) >= 0.5 THEN sign(" + y + ") ELSE 0 END)"
+}
+
+// text prints e as DuckDB turns it into a VARCHAR: a DOUBLE or FLOAT that
+// is a whole number keeps ".0" (4.0, 1000000000000000.0), and NaN and
+// infinity are "nan" and "inf". PostgreSQL writes 4, 1e+15, NaN, Infinity.
+func (p *printer) text(e *Expr) {
+	if !isFloat(p.typeOf(e)) || !p.pg() {
+		p.expr(e)
+		return
+	}
+	x := p.sub(e)
+	p.w("CASE WHEN ", x, " = trunc(", x, ") AND abs(", x, ") < 1e16 THEN CAST(CAST(", x, " AS bigint) AS text) || '.0' ",
+		"ELSE lower(replace(CAST(", x, " AS text), 'Infinity', 'inf')) END")
+}

@@ -62,6 +62,14 @@ type printer struct {
 	a   *Analysis
 	err *UnsupportedError
 	seq int // for generated names
+	// unnamed counts the subqueries without an alias of the FROM clause
+	// being printed, which DuckDB names unnamed_subquery, …2, …
+	unnamed int
+	// spine is set while the FROM item being printed is one whose rows
+	// the joins above it only filter or extend (see semiJoin); exists
+	// holds the conditions those SEMI and ANTI JOINs leave to WHERE.
+	spine  bool
+	exists []func()
 	// over, when set, prints the OVER clause of the window aggregate whose
 	// call is being printed.
 	over func()
@@ -82,6 +90,17 @@ func (p *printer) infix(a *Expr, op string, b *Expr) {
 	p.w(op)
 	p.expr(b)
 	p.w(")")
+}
+
+// sub returns e as p prints it, for a printer that needs it more than once.
+func (p *printer) sub(e *Expr) string {
+	s := &printer{d: p.d, a: p.a, seq: p.seq}
+	s.expr(e)
+	if s.err != nil && p.err == nil {
+		p.err = s.err
+	}
+	p.seq = s.seq
+	return s.b.String()
 }
 
 func (p *printer) fail(construct string, loc uint64, hint string) {
@@ -223,11 +242,7 @@ func (p *printer) selectCore(n *QueryNode) {
 		}
 	}
 	p.selectList(n)
-	p.from(n.FromTable)
-	if n.Where != nil {
-		p.w("\nWHERE ")
-		p.expr(n.Where)
-	}
+	p.where(n.Where, p.from(n.FromTable))
 	p.groupBy(n)
 	if n.Having != nil {
 		p.w("\nHAVING ")
@@ -239,6 +254,23 @@ func (p *printer) selectCore(n *QueryNode) {
 	}
 	if n.Sample != nil {
 		p.fail("USING SAMPLE", NoLocation, "")
+	}
+}
+
+// where prints WHERE cond AND more…, or nothing when there is neither.
+func (p *printer) where(cond *Expr, more []func()) {
+	if cond == nil && len(more) == 0 {
+		return
+	}
+	p.w("\nWHERE ")
+	if cond != nil {
+		p.expr(cond)
+	}
+	for i, f := range more {
+		if i > 0 || cond != nil {
+			p.w("\nAND ")
+		}
+		f()
 	}
 }
 
@@ -418,32 +450,44 @@ func (p *printer) qualifySelect(n *QueryNode) {
 	for _, nm := range names {
 		outputs[strings.ToLower(nm)] = true
 	}
-	var rewrite func(e *Expr) *Expr
-	rewrite = func(e *Expr) *Expr {
-		if e == nil {
+	rewrite := func(e *Expr) *Expr {
+		return rewriteExpr(e, func(e *Expr) *Expr {
+			if e.Class == "WINDOW" || e.Class == "COLUMN_REF" && !(len(e.ColumnNames) == 1 && outputs[strings.ToLower(e.ColumnNames[0])]) {
+				name := p.gen("q")
+				extra = append(extra, e)
+				extraNames = append(extraNames, name)
+				return &Expr{Class: "COLUMN_REF", Type: "COLUMN_REF", ColumnNames: []string{name}, Location: NoLocation}
+			}
 			return nil
-		}
-		if e.Class == "WINDOW" || e.Class == "COLUMN_REF" && !(len(e.ColumnNames) == 1 && outputs[strings.ToLower(e.ColumnNames[0])]) {
-			name := p.gen("q")
-			extra = append(extra, e)
-			extraNames = append(extraNames, name)
-			return &Expr{Class: "COLUMN_REF", Type: "COLUMN_REF", ColumnNames: []string{name}, Location: NoLocation}
-		}
-		c := *e
-		c.Children = nil
-		for _, ch := range e.Children {
-			c.Children = append(c.Children, rewrite(ch))
-		}
-		c.Left, c.Right, c.Child = rewrite(e.Left), rewrite(e.Right), rewrite(e.Child)
-		c.Input, c.Lower, c.Upper = rewrite(e.Input), rewrite(e.Lower), rewrite(e.Upper)
-		c.ElseExpr = rewrite(e.ElseExpr)
-		c.CaseChecks = nil
-		for _, cc := range e.CaseChecks {
-			c.CaseChecks = append(c.CaseChecks, CaseCheck{When: rewrite(cc.When), Then: rewrite(cc.Then)})
-		}
-		return &c
+		})
 	}
 	cond := rewrite(n.Qualify)
+	// ORDER BY is printed outside, where only the outputs and the
+	// generated columns are in scope.
+	var rest []*Modifier
+	for _, m := range n.Modifiers {
+		if m.Type == "ORDER_MODIFIER" {
+			c := *m
+			c.Orders = nil
+			for _, o := range m.Orders {
+				r := *o
+				if r.Expr != nil && r.Expr.Class != "STAR" {
+					r.Expr = rewrite(o.Expr)
+				}
+				c.Orders = append(c.Orders, &r)
+			}
+			m = &c
+		}
+		if m.Type == "DISTINCT_MODIFIER" && len(m.DistinctOnTarget) > 0 {
+			c := *m
+			c.DistinctOnTarget = nil
+			for _, e := range m.DistinctOnTarget {
+				c.DistinctOnTarget = append(c.DistinctOnTarget, rewrite(e))
+			}
+			m = &c
+		}
+		rest = append(rest, m)
+	}
 	inner := *n
 	inner.Qualify = nil
 	inner.Modifiers = nil
@@ -456,8 +500,7 @@ func (p *printer) qualifySelect(n *QueryNode) {
 	}
 	sub := p.gen("qualify")
 	p.w("SELECT ")
-	var rest []*Modifier
-	for _, m := range n.Modifiers {
+	for _, m := range rest {
 		if m.Type == "DISTINCT_MODIFIER" {
 			p.w("DISTINCT ")
 			if len(m.DistinctOnTarget) > 0 {
@@ -465,9 +508,7 @@ func (p *printer) qualifySelect(n *QueryNode) {
 				p.exprList(m.DistinctOnTarget)
 				p.w(") ")
 			}
-			continue
 		}
-		rest = append(rest, m)
 	}
 	for i, nm := range names {
 		if i > 0 {
@@ -480,6 +521,33 @@ func (p *printer) qualifySelect(n *QueryNode) {
 	p.w("\n) AS ", sub, "\nWHERE ")
 	p.expr(cond)
 	p.modifiers(n, rest, true)
+}
+
+// rewriteExpr returns a copy of e in which f replaced what it returns
+// non-nil for. f sees e, its arguments, operands and CASE branches, and
+// theirs, but not what lies inside a replaced expression, nor FILTER,
+// ORDER BY, OVER or subqueries.
+func rewriteExpr(e *Expr, f func(*Expr) *Expr) *Expr {
+	if e == nil {
+		return nil
+	}
+	if r := f(e); r != nil {
+		return r
+	}
+	re := func(x *Expr) *Expr { return rewriteExpr(x, f) }
+	c := *e
+	c.Children = nil
+	for _, ch := range e.Children {
+		c.Children = append(c.Children, re(ch))
+	}
+	c.Left, c.Right, c.Child = re(e.Left), re(e.Right), re(e.Child)
+	c.Input, c.Lower, c.Upper = re(e.Input), re(e.Lower), re(e.Upper)
+	c.ElseExpr = re(e.ElseExpr)
+	c.CaseChecks = nil
+	for _, cc := range e.CaseChecks {
+		c.CaseChecks = append(c.CaseChecks, CaseCheck{When: re(cc.When), Then: re(cc.Then)})
+	}
+	return &c
 }
 
 func (p *printer) modifiers(n *QueryNode, mods []*Modifier, outer bool) {
@@ -565,12 +633,19 @@ func (p *printer) orderSuffix(o *OrderBy) {
 
 // ------------------------------------------------------------------- FROM
 
-func (p *printer) from(t *TableRef) {
+// from prints FROM t; it returns the conditions that SEMI and ANTI JOINs
+// of t leave to WHERE.
+func (p *printer) from(t *TableRef) []func() {
 	if t == nil || t.Type == "EMPTY" {
-		return
+		return nil
 	}
 	p.w("\nFROM ")
+	unnamed, spine, exists := p.unnamed, p.spine, p.exists
+	p.unnamed, p.spine, p.exists = 0, true, nil
 	p.tableRef(t, false)
+	semi := p.exists
+	p.unnamed, p.spine, p.exists = unnamed, spine, exists
+	return semi
 }
 
 func (p *printer) tableRef(t *TableRef, rightOfJoin bool) {
@@ -587,11 +662,17 @@ func (p *printer) tableRef(t *TableRef, rightOfJoin bool) {
 	case "JOIN":
 		p.join(t)
 	case "SUBQUERY":
+		alias := t.Alias
+		if alias == "" {
+			p.unnamed++
+		}
 		if v := valuesOnly(t.Subquery); v != nil {
 			// SELECT * FROM (VALUES …) is how the parser writes VALUES.
-			alias := t.Alias
 			if alias == "" {
 				alias = v.Alias
+			}
+			if alias == "" {
+				alias = unnamedSubquery(p.unnamed)
 			}
 			cols := t.ColumnAliases
 			if len(cols) == 0 {
@@ -609,8 +690,10 @@ func (p *printer) tableRef(t *TableRef, rightOfJoin bool) {
 			p.query(t.Subquery.Node, false)
 		}
 		p.w("\n)")
-		if t.Alias == "" && p.pg() {
-			p.w(" AS ", p.gen("sq"))
+		if alias == "" && p.pg() {
+			// PostgreSQL needs a name; give it DuckDB's, which a * may
+			// have been expanded with.
+			p.w(" AS ", p.ident(unnamedSubquery(p.unnamed)))
 			if len(t.ColumnAliases) > 0 {
 				p.w("(", p.idents(t.ColumnAliases), ")")
 			}
@@ -619,7 +702,13 @@ func (p *printer) tableRef(t *TableRef, rightOfJoin bool) {
 		p.alias(t)
 	case "TABLE_FUNCTION":
 		p.tableFunction(t)
+	case "PIVOT":
+		p.pivot(t, rightOfJoin)
 	case "EXPRESSION_LIST":
+		if p.pg() && rightOfJoin {
+			// VALUES may name the columns of the relations before it.
+			p.w("LATERAL ")
+		}
 		p.w("(VALUES ")
 		for i, row := range t.Values {
 			if i > 0 {
@@ -667,7 +756,21 @@ func (p *printer) alias(t *TableRef) {
 }
 
 func (p *printer) join(t *TableRef) {
+	if p.pg() && t.RefType != "ASOF" && (t.JoinType == "SEMI" || t.JoinType == "ANTI") {
+		p.semiJoin(t)
+		return
+	}
+	// A SEMI or ANTI JOIN can become a condition of WHERE while the rows
+	// of the left side are neither added to nor kept by the joins above it.
+	spine := p.spine
+	p.spine = spine && (t.RefType == "CROSS" || t.RefType == "REGULAR" || t.RefType == "") && (t.JoinType == "INNER" || t.JoinType == "LEFT" || t.JoinType == "")
 	p.tableRef(t.Left, false)
+	p.spine = false
+	defer func() { p.spine = spine }()
+	if p.pg() && t.RefType == "ASOF" {
+		p.asofJoin(t)
+		return
+	}
 	kind := ""
 	switch t.RefType {
 	case "CROSS":
@@ -681,14 +784,8 @@ func (p *printer) join(t *TableRef) {
 		}
 	case "ASOF":
 		kind = "ASOF " + joinKind(t.JoinType)
-		if p.pg() {
-			p.fail("ASOF JOIN", t.Location, "use a lateral subquery with ORDER BY … LIMIT 1")
-		}
 	default:
 		kind = joinKind(t.JoinType)
-		if p.pg() && (t.JoinType == "SEMI" || t.JoinType == "ANTI") {
-			p.fail(t.JoinType+" JOIN", t.Location, "use WHERE [NOT] EXISTS (…)")
-		}
 	}
 	p.w("\n", kind, " ")
 	p.tableRef(t.Right, true)
@@ -700,6 +797,104 @@ func (p *printer) join(t *TableRef) {
 	} else if p.pg() && t.RefType != "CROSS" && t.RefType != "NATURAL" {
 		p.w(" ON TRUE")
 	}
+}
+
+// semiJoin prints the left side of a SEMI or ANTI JOIN and leaves the
+// join to WHERE, as [NOT] EXISTS (SELECT 1 FROM right WHERE condition).
+func (p *printer) semiJoin(t *TableRef) {
+	if !p.spine || t.Condition == nil {
+		p.fail(t.JoinType+" JOIN", t.Location, "kiln carries over a SEMI or ANTI JOIN … ON whose rows no RIGHT or FULL JOIN adds to; or write WHERE [NOT] EXISTS (…)")
+		return
+	}
+	p.tableRef(t.Left, false)
+	p.exists = append(p.exists, func() {
+		if t.JoinType == "ANTI" {
+			p.w("NOT ")
+		}
+		p.w("EXISTS (\nSELECT 1")
+		p.where(t.Condition, p.from(t.Right))
+		p.w("\n)")
+	})
+}
+
+// asofJoin prints an ASOF JOIN as a lateral subquery that picks the one
+// nearest row of the right side: ASOF JOIN r ON a.k = r.k AND a.t >= r.t
+// becomes JOIN LATERAL (SELECT * FROM r WHERE … ORDER BY r.t DESC LIMIT 1).
+func (p *printer) asofJoin(t *TableRef) {
+	r := t.Right
+	alias := r.Alias
+	if alias == "" && r.Type == "BASE_TABLE" {
+		alias = r.Table
+	}
+	var key *Expr
+	desc := false
+	var walk func(e *Expr) bool
+	walk = func(e *Expr) bool {
+		switch {
+		case e == nil:
+			return false
+		case e.Class == "CONJUNCTION" && e.Type == "CONJUNCTION_AND":
+			for _, c := range e.Children {
+				if !walk(c) {
+					return false
+				}
+			}
+			return true
+		case e.Class != "COMPARISON":
+			return false
+		}
+		l, rr := refersTo(e.Left, alias), refersTo(e.Right, alias)
+		if l == rr { // each side must name exactly one of the two
+			return false
+		}
+		switch e.Type {
+		case "COMPARE_EQUAL":
+			return true
+		case "COMPARE_GREATERTHANOREQUALTO", "COMPARE_GREATERTHAN", "COMPARE_LESSTHANOREQUALTO", "COMPARE_LESSTHAN":
+			if key != nil {
+				return false
+			}
+			greater := e.Type == "COMPARE_GREATERTHANOREQUALTO" || e.Type == "COMPARE_GREATERTHAN"
+			if rr {
+				key, desc = e.Right, greater
+			} else {
+				key, desc = e.Left, !greater
+			}
+			return true
+		}
+		return false
+	}
+	if alias == "" || t.Condition == nil || r.Type != "BASE_TABLE" && r.Type != "SUBQUERY" || !walk(t.Condition) || key == nil {
+		p.fail("ASOF JOIN", t.Location, "kiln carries over ASOF JOIN r ON equalities AND one inequality, each side naming the relations by alias; or use a lateral subquery with ORDER BY … LIMIT 1")
+		return
+	}
+	kind := "CROSS JOIN"
+	if t.JoinType == "LEFT" {
+		kind = "LEFT JOIN"
+	}
+	p.w("\n", kind, " LATERAL (\nSELECT *")
+	p.from(r)
+	p.w("\nWHERE ")
+	p.expr(t.Condition)
+	p.w("\nORDER BY ")
+	p.expr(key)
+	p.w(map[bool]string{true: " DESC", false: " ASC"}[desc], "\nLIMIT 1\n) AS ", p.ident(alias))
+	if kind == "LEFT JOIN" {
+		p.w(" ON TRUE")
+	}
+}
+
+// refersTo says whether e names a column of the relation alias (and only
+// by qualified names).
+func refersTo(e *Expr, alias string) bool {
+	found := false
+	walkExpr(e, func(x *Expr) bool {
+		if x.Class == "COLUMN_REF" && len(x.ColumnNames) > 1 && strings.EqualFold(x.ColumnNames[0], alias) {
+			found = true
+		}
+		return !found && x.Class != "SUBQUERY"
+	})
+	return found
 }
 
 func joinKind(t string) string {
@@ -732,29 +927,7 @@ func (p *printer) tableFunction(t *TableRef) {
 		case "range", "generate_series":
 			// DuckDB's range excludes its end, generate_series includes it;
 			// the column is named after the function.
-			if len(f.Children) == 0 || len(f.Children) > 3 {
-				p.fail(name+" with these arguments", f.Location, "")
-				return
-			}
-			p.w("generate_series(")
-			args := f.Children
-			if len(args) == 1 {
-				p.w("0, ")
-				p.rangeEnd(name, args[0], nil)
-			} else {
-				p.expr(args[0])
-				p.w(", ")
-				var step *Expr
-				if len(args) == 3 {
-					step = args[2]
-				}
-				p.rangeEnd(name, args[1], step)
-				if step != nil {
-					p.w(", ")
-					p.expr(step)
-				}
-			}
-			p.w(")")
+			p.series(name, f.Children, f.Location)
 			if alias == "" {
 				alias = name
 			}
@@ -787,11 +960,63 @@ func (p *printer) tableFunction(t *TableRef) {
 	}
 }
 
+// series prints PostgreSQL's generate_series for DuckDB's range or
+// generate_series with args: range leaves out its end, and a series
+// between dates is one of timestamps.
+func (p *printer) series(fn string, args []*Expr, loc uint64) {
+	if len(args) == 0 || len(args) > 3 {
+		p.fail(fn+" with these arguments", loc, "")
+		return
+	}
+	p.w("generate_series(")
+	if len(args) == 1 {
+		p.w("0, ")
+		p.rangeEnd(fn, args[0], nil)
+	} else {
+		var step *Expr
+		if len(args) == 3 {
+			step = args[2]
+		}
+		p.seriesBound(args[0])
+		p.w(", ")
+		p.rangeEnd(fn, args[1], step)
+		if step != nil {
+			p.w(", ")
+			p.expr(step)
+		}
+	}
+	p.w(")")
+}
+
+// seriesBound prints a bound of a series: PostgreSQL would make a series
+// between dates one of timestamptz, DuckDB makes one of timestamps.
+func (p *printer) seriesBound(e *Expr) {
+	if p.typeOf(e) != "DATE" {
+		p.expr(e)
+		return
+	}
+	p.w("CAST(")
+	p.expr(e)
+	p.w(" AS timestamp)")
+}
+
 // rangeEnd prints the end of a series: generate_series includes it, so
-// DuckDB's range (which does not) ends one step earlier.
+// DuckDB's range (which does not) ends one step earlier, or for a series
+// of timestamps one microsecond before it.
 func (p *printer) rangeEnd(fn string, end, step *Expr) {
 	if fn != "range" {
-		p.expr(end)
+		p.seriesBound(end)
+		return
+	}
+	if step != nil && isInterval(p.typeOf(step)) {
+		sign := intervalSign(step)
+		if sign == 0 {
+			p.fail("range with an interval step of unknown sign", step.Location, "use generate_series, which includes its end")
+			return
+		}
+		p.w("(")
+		p.seriesBound(end)
+		p.w(map[bool]string{true: " - ", false: " + "}[sign > 0], "interval '1 microsecond')")
 		return
 	}
 	if step != nil && !isIntLiteral(step) {
@@ -807,6 +1032,35 @@ func (p *printer) rangeEnd(fn string, end, step *Expr) {
 	p.w("(")
 	p.expr(end)
 	p.w(" - 1)")
+}
+
+// intervalSign is 1 for a constant interval that moves forward, -1 for one
+// that moves back and 0 when that is not clear.
+func intervalSign(e *Expr) int {
+	var text string
+	switch {
+	case e.Class == "FUNCTION" && len(e.Children) == 1 && intervalUnits[strings.ToLower(e.FunctionName)][0] != "":
+		n, ok := intervalConstant(e.Children[0])
+		if !ok {
+			return 0
+		}
+		text = n
+	case e.Class == "CAST" && e.Child != nil && e.Child.Class == "CONSTANT" && e.Child.Value != nil && e.Child.Value.Type.ID == "VARCHAR":
+		text = e.Child.Value.Text()
+	case e.Class == "CONSTANT" && e.Value != nil && e.Value.Type.ID == "VARCHAR":
+		text = e.Value.Text()
+	default:
+		return 0
+	}
+	switch {
+	case strings.Contains(text, "ago"), strings.Trim(text, " 0") == "":
+		return 0
+	case strings.HasPrefix(strings.TrimSpace(text), "-") && !strings.Contains(text[strings.Index(text, "-")+1:], "-"):
+		return -1
+	case strings.Contains(text, "-"):
+		return 0
+	}
+	return 1
 }
 
 func isIntLiteral(e *Expr) bool {
@@ -1079,17 +1333,54 @@ func (p *printer) cast(e *Expr) {
 			return
 		}
 	}
-	if e.TryCast {
-		if p.pg() {
-			p.fail("TRY_CAST", e.Location, "PostgreSQL has no TRY_CAST; filter or validate the value with a CASE before CAST")
-			return
-		}
+	switch {
+	case e.TryCast && p.pg() && !castCannotFail(p.typeOf(e.Child), e.CastType):
+		p.fail("TRY_CAST", e.Location, "PostgreSQL has no TRY_CAST; filter or validate the value with a CASE before CAST")
+		return
+	case e.TryCast && !p.pg():
 		p.w("TRY_CAST(")
-	} else {
+	case p.pg() && e.CastType != nil && e.CastType.ID == "VARCHAR" && isInterval(p.typeOf(e.Child)):
+		p.fail("CAST of an INTERVAL to VARCHAR", e.Location, "DuckDB writes 1 month where PostgreSQL writes 1 mon; format the parts with extract(…)")
+		return
+	case p.pg() && e.CastType != nil && e.CastType.ID == "VARCHAR" && isFloat(p.typeOf(e.Child)):
+		p.text(e.Child)
+		return
+	case p.pg() && e.CastType != nil && e.CastType.ID == "DECIMAL" && isFloat(p.typeOf(e.Child)):
+		w, s := 18, 3
+		if e.CastType.TypeInfo != nil {
+			w, s = e.CastType.TypeInfo.Width, e.CastType.TypeInfo.Scale
+		}
+		p.doubleToDecimal(e.Child, w, s)
+		return
+	default:
 		p.w("CAST(")
 	}
 	p.expr(e.Child)
 	p.w(" AS ", p.typeName(e.CastType, e.Location), ")")
+}
+
+// castCannotFail says whether DuckDB's CAST of a value of type from to
+// type to always succeeds, so that its TRY_CAST is a CAST.
+func castCannotFail(from string, to *LogicalType) bool {
+	if to == nil {
+		return false
+	}
+	rank := map[string]int{"TINYINT": 1, "SMALLINT": 2, "INTEGER": 3, "BIGINT": 4, "HUGEINT": 5}
+	switch {
+	case to.ID == "VARCHAR":
+		return true
+	case from == "" || from == "DECIMAL" || to.ID == "DECIMAL":
+		return false
+	case from == to.ID:
+		return true
+	case rank[from] > 0 && rank[to.ID] >= rank[from]:
+		return true
+	case rank[from] > 0 && rank[from] < 5 && to.ID == "DOUBLE":
+		return true
+	case from == "DATE" && to.ID == "TIMESTAMP", from == "FLOAT" && to.ID == "DOUBLE":
+		return true
+	}
+	return false
 }
 
 // typeName prints a type for the dialect.
@@ -1149,13 +1440,12 @@ func (p *printer) typeName(t *LogicalType, loc uint64) string {
 		if t.TypeInfo != nil && t.TypeInfo.ChildType != nil {
 			return p.typeName(t.TypeInfo.ChildType, loc) + "[]"
 		}
-	case "USER":
-		if t.TypeInfo != nil && strings.EqualFold(t.TypeInfo.UserTypeName, "json") {
+	case "USER", "UNBOUND":
+		if name := userTypeName(t); strings.EqualFold(name, "json") {
 			return "json"
-		}
-		if t.TypeInfo != nil {
-			p.fail("type "+t.TypeInfo.UserTypeName, loc, "")
-			return t.TypeInfo.UserTypeName
+		} else if name != "" {
+			p.fail("type "+name, loc, "")
+			return name
 		}
 	}
 	p.fail("type "+duckType(t), loc, "")
@@ -1190,12 +1480,24 @@ func duckType(t *LogicalType) string {
 			c := t.TypeInfo.ChildType.TypeInfo.ChildTypes
 			return "MAP(" + duckType(c[0].Second) + ", " + duckType(c[1].Second) + ")"
 		}
-	case "USER":
-		if t.TypeInfo != nil {
-			return t.TypeInfo.UserTypeName
+	case "USER", "UNBOUND":
+		if name := userTypeName(t); name != "" {
+			return name
 		}
 	}
 	return t.ID
+}
+
+// userTypeName is the name of a type DuckDB's parser does not know itself
+// (JSON, a user's type); "" for another type.
+func userTypeName(t *LogicalType) string {
+	if t.TypeInfo == nil || t.ID != "USER" && t.ID != "UNBOUND" {
+		return ""
+	}
+	if t.TypeInfo.UserTypeName != "" {
+		return t.TypeInfo.UserTypeName
+	}
+	return t.TypeInfo.Name
 }
 
 func identDuck(s string) string {
@@ -1222,7 +1524,7 @@ func (p *printer) operator(e *Expr) {
 		p.w(" IS NOT NULL)")
 	case "COMPARE_IN", "COMPARE_NOT_IN":
 		p.w("(")
-		p.expr(first(c))
+		p.compared(first(c))
 		if e.Type == "COMPARE_NOT_IN" {
 			p.w(" NOT")
 		}
@@ -1286,6 +1588,18 @@ func (p *printer) operator(e *Expr) {
 	}
 }
 
+// compared prints an operand of IN or ANY, where (a, b) is a row value
+// in both dialects.
+func (p *printer) compared(e *Expr) {
+	if e != nil && e.Class == "FUNCTION" && strings.EqualFold(e.FunctionName, "row") && !e.IsOperator && p.pg() {
+		p.w("ROW(")
+		p.exprList(e.Children)
+		p.w(")")
+		return
+	}
+	p.expr(e)
+}
+
 func first(es []*Expr) *Expr {
 	if len(es) == 0 {
 		return nil
@@ -1312,7 +1626,7 @@ func (p *printer) subquery(e *Expr) {
 		q()
 	case "ANY":
 		p.w("(")
-		p.expr(e.Child)
+		p.compared(e.Child)
 		if e.ComparisonType == "COMPARE_EQUAL" {
 			p.w(" IN ")
 		} else {
@@ -1342,6 +1656,16 @@ func (p *printer) window(e *Expr) {
 	}
 	if e.IgnoreNulls && p.pg() {
 		p.fail("IGNORE NULLS", e.Location, "")
+	}
+	if e.Type == "WINDOW_AGGREGATE" && p.pg() {
+		switch {
+		case e.Distinct:
+			p.fail(strings.ToLower(e.FunctionName)+"(DISTINCT …) OVER", e.Location, "PostgreSQL has no DISTINCT in window aggregates; aggregate in a subquery and join it back")
+			return
+		case len(e.ArgOrders) > 0:
+			p.fail(strings.ToLower(e.FunctionName)+"(… ORDER BY …) OVER", e.Location, "PostgreSQL has no ORDER BY in the arguments of window aggregates")
+			return
+		}
 	}
 	if e.Type == "WINDOW_AGGREGATE" {
 		f := &Expr{Class: "FUNCTION", Type: "FUNCTION", FunctionName: e.FunctionName, Children: args, Distinct: e.Distinct,
@@ -1416,17 +1740,11 @@ func (p *printer) frame(e *Expr) string {
 		case strings.HasPrefix(s, "CURRENT_ROW"):
 			return "CURRENT ROW"
 		case strings.HasPrefix(s, "EXPR_PRECEDING"), strings.HasPrefix(s, "EXPR_FOLLOWING"):
-			sub := &printer{d: p.d, a: p.a, seq: p.seq}
-			sub.expr(x)
-			if sub.err != nil && p.err == nil {
-				p.err = sub.err
-			}
-			p.seq = sub.seq
 			dir := " PRECEDING"
 			if strings.HasPrefix(s, "EXPR_FOLLOWING") {
 				dir = " FOLLOWING"
 			}
-			return sub.b.String() + dir
+			return p.sub(x) + dir
 		}
 		p.fail("window frame "+s, e.Location, "")
 		return ""

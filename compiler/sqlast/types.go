@@ -522,6 +522,9 @@ func (z *analyzer) exactType(e *Expr) string {
 		if e.Schema != "" && e.Schema != "main" || e.Catalog != "" && e.Catalog != "system" {
 			return ""
 		}
+		if x, c, ok := orderedSet(e); ok {
+			return z.callType(strings.ToLower(e.FunctionName), append([]*Expr{x}, c...))
+		}
 		return z.callType(e.FunctionName, e.Children)
 	case "WINDOW":
 		return z.windowType(e)
@@ -538,6 +541,26 @@ func (z *analyzer) exactType(e *Expr) string {
 		}
 	}
 	return ""
+}
+
+// orderedSet recognises what the parser makes of percentile_cont(f)
+// WITHIN GROUP (ORDER BY x) and mode() WITHIN GROUP (ORDER BY x):
+// quantile_cont(f ORDER BY x), mode(ORDER BY x). It returns x and the
+// other arguments.
+func orderedSet(e *Expr) (x *Expr, args []*Expr, ok bool) {
+	if len(e.OrderBys.Orders) != 1 {
+		return nil, nil, false
+	}
+	switch strings.ToLower(e.FunctionName) {
+	case "quantile_cont", "quantile_disc", "quantile":
+		ok = len(e.Children) == 1
+	case "mode":
+		ok = len(e.Children) == 0
+	}
+	if !ok {
+		return nil, nil, false
+	}
+	return e.OrderBys.Orders[0].Expr, e.Children, true
 }
 
 // maxOf is DuckDB's common type of xs, met left to right: the type of
@@ -857,6 +880,14 @@ func dateArithmetic(op string, a, b operand) string {
 // callType is the type of a call of the function name on c.
 func (z *analyzer) callType(name string, c []*Expr) string {
 	switch name {
+	case "epoch_ms":
+		if a, ok := z.arg(first(c)); ok && len(c) == 1 && a.lit != strLit && (a.t == tTimestamp || a.t == tDate) {
+			return tBigint
+		}
+	case "time_bucket":
+		if a, b, ok := z.args2(c); ok && a.t == tInterval && b.lit != strLit && (b.t == tTimestamp || b.t == tDate) {
+			return b.t
+		}
 	case "mod":
 		if a, b, ok := z.args2(c); ok {
 			return arithmetic("%", a, b)

@@ -67,6 +67,23 @@ var fixture = fixtureCatalog{
 	"customers": {ID: "fixture.customers", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "name", Type: "VARCHAR"}, {Name: "email", Type: "VARCHAR"}, {Name: "country", Type: "VARCHAR"}, {Name: "signed_up", Type: "DATE"}, {Name: "vip", Type: "BOOLEAN"}}},
 	"orders":    {ID: "fixture.orders", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "customer_id", Type: "INTEGER"}, {Name: "amount", Type: "DECIMAL(10,2)"}, {Name: "qty", Type: "INTEGER"}, {Name: "status", Type: "VARCHAR"}, {Name: "created_at", Type: "TIMESTAMP"}, {Name: "note", Type: "VARCHAR"}}},
 	"events":    {ID: "fixture.events", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "user_id", Type: "INTEGER"}, {Name: "kind", Type: "VARCHAR"}, {Name: "ts", Type: "TIMESTAMP"}, {Name: "val", Type: "DOUBLE"}}},
+	"products": {ID: "fixture.products", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "sku", Type: "VARCHAR"}, {Name: "name", Type: "VARCHAR"}, {Name: "category", Type: "VARCHAR"},
+		{Name: "price", Type: "DECIMAL(10,2)"}, {Name: "active", Type: "BOOLEAN"}, {Name: "launched_on", Type: "DATE"}, {Name: "tags", Type: "VARCHAR"}}},
+	"order_items": {ID: "fixture.order_items", Columns: []sqlast.Column{{Name: "order_id", Type: "INTEGER"}, {Name: "line_no", Type: "INTEGER"}, {Name: "product_id", Type: "INTEGER"},
+		{Name: "quantity", Type: "INTEGER"}, {Name: "unit_price", Type: "DECIMAL(10,2)"}, {Name: "discount", Type: "DECIMAL(4,2)"}}},
+	"payments": {ID: "fixture.payments", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "order_id", Type: "INTEGER"}, {Name: "method", Type: "VARCHAR"},
+		{Name: "amount_cents", Type: "BIGINT"}, {Name: "status", Type: "VARCHAR"}, {Name: "paid_at", Type: "TIMESTAMP"}}},
+	"subscriptions": {ID: "fixture.subscriptions", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "customer_id", Type: "INTEGER"}, {Name: "plan", Type: "VARCHAR"},
+		{Name: "mrr", Type: "DECIMAL(10,2)"}, {Name: "started_on", Type: "DATE"}, {Name: "ended_on", Type: "DATE"}, {Name: "billing_period", Type: "VARCHAR"}}},
+	"page_views": {ID: "fixture.page_views", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "anonymous_id", Type: "VARCHAR"}, {Name: "user_id", Type: "INTEGER"},
+		{Name: "url", Type: "VARCHAR"}, {Name: "referrer", Type: "VARCHAR"}, {Name: "utm_source", Type: "VARCHAR"}, {Name: "utm_medium", Type: "VARCHAR"},
+		{Name: "utm_campaign", Type: "VARCHAR"}, {Name: "viewed_at", Type: "TIMESTAMP"}, {Name: "device", Type: "VARCHAR"}}},
+	"ledger": {ID: "fixture.ledger", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "account", Type: "VARCHAR"}, {Name: "entry_date", Type: "DATE"},
+		{Name: "debit", Type: "DECIMAL(12,2)"}, {Name: "credit", Type: "DECIMAL(12,2)"}, {Name: "currency", Type: "VARCHAR"}, {Name: "memo", Type: "VARCHAR"}}},
+	"fx_rates": {ID: "fixture.fx_rates", Columns: []sqlast.Column{{Name: "currency", Type: "VARCHAR"}, {Name: "rate_date", Type: "DATE"}, {Name: "rate_to_eur", Type: "DECIMAL(10,4)"}}},
+	"raw_contacts": {ID: "fixture.raw_contacts", Columns: []sqlast.Column{{Name: "contact_id", Type: "INTEGER"}, {Name: "email", Type: "VARCHAR"}, {Name: "first_name", Type: "VARCHAR"},
+		{Name: "last_name", Type: "VARCHAR"}, {Name: "phone", Type: "VARCHAR"}, {Name: "updated_at", Type: "TIMESTAMP"}, {Name: "is_deleted", Type: "BOOLEAN"}, {Name: "loaded_at", Type: "TIMESTAMP"}}},
+	"categories": {ID: "fixture.categories", Columns: []sqlast.Column{{Name: "id", Type: "INTEGER"}, {Name: "parent_id", Type: "INTEGER"}, {Name: "name", Type: "VARCHAR"}}},
 }
 
 func parseOne(t *testing.T, p *duckdb.Parser, q string) (*sqlast.Statement, error) {
