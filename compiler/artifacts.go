@@ -244,7 +244,7 @@ func (res *Result) WriteArtifacts(targetDir string, names []string) error {
 	}
 	sums := make([]string, len(names))
 	errs := make([]error, len(names))
-	parallel(len(names), func(i int) {
+	parallelN(len(names), ioWorkers, func(i int) {
 		m := res.renderer.models[names[i]]
 		sql, ok := res.Compiled[names[i]]
 		if m == nil || !ok {

@@ -84,7 +84,7 @@ func unitCompiledPath(u *models.UnitTest) string {
 // its own path. Files that already hold the SQL are left alone.
 func (res *Result) WriteTestArtifacts(targetDir string, ids []string) error {
 	errs := make([]error, len(ids))
-	parallel(len(ids), func(i int) {
+	parallelN(len(ids), ioWorkers, func(i int) {
 		var rel string
 		switch n := res.byID[ids[i]].(type) {
 		case *models.Test:
