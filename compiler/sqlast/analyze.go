@@ -70,7 +70,8 @@ type ColumnProblem struct {
 // Analysis is what Analyze finds out about a statement.
 type Analysis struct {
 	// Columns are the output columns; ColumnsKnown is false when a * or
-	// COLUMNS(…) covers a relation whose columns are unknown.
+	// COLUMNS(…) covers a relation whose columns are unknown, or stands
+	// inside an expression (DuckDB expands it into several columns).
 	Columns      []OutputColumn
 	ColumnsKnown bool
 	Reads        []TableRead
@@ -100,6 +101,15 @@ type col struct {
 	typ   string
 	exact string // DuckDB's type, "" when not certain (see types.go)
 	src   []ColumnSource
+	// guessed is set when DuckDB may name the column otherwise: an
+	// unnamed expression, whose name kiln derives by printing it, or a
+	// duplicate name that DuckDB renames (a, a_1). Such a column is not
+	// found by its name with certainty, and gives no exact type when it
+	// is an output.
+	guessed bool
+	// merged is set on the column a FULL join merges with the other
+	// side's: an unqualified reference to it is named as written.
+	merged bool
 }
 
 type rel struct {
@@ -116,6 +126,16 @@ func (r *rel) find(name string) (col, bool) {
 		}
 	}
 	return col{}, false
+}
+
+// guessed says whether a column of r may have another name in DuckDB.
+func (r *rel) guessed() bool {
+	for _, c := range r.cols {
+		if c.guessed {
+			return true
+		}
+	}
+	return false
 }
 
 type scope struct {
@@ -182,6 +202,10 @@ type analyzer struct {
 	// expression it names.
 	exact map[*Expr]string
 	alias map[*Expr]*Expr
+	// colName is the name, as its relation spells it, of the column a
+	// reference resolved to; DuckDB names an unnamed select-list column
+	// reference so.
+	colName map[*Expr]string
 	// unsure is set when the statement reads a relation whose columns
 	// kiln does not know, or names what kiln cannot find: DuckDB may then
 	// resolve names otherwise, or not bind the statement at all, so no
@@ -211,7 +235,7 @@ func (z *analyzer) refCTE(u *cteUse) {
 func Analyze(st *Statement, cat Catalog) *Analysis {
 	a := &Analysis{Stars: map[*Expr][]StarItem{}, Types: map[*Expr]string{}, AliasRefs: map[*Expr]*Expr{}, OutputNames: map[*QueryNode][]string{}, ItemNames: map[*Expr]string{},
 		PivotSources: map[*TableRef][]string{}}
-	z := &analyzer{cat: cat, a: a, exact: make(map[*Expr]string, 32)}
+	z := &analyzer{cat: cat, a: a, exact: make(map[*Expr]string, 32), colName: make(map[*Expr]string, 16)}
 	z.pr = &printer{d: DuckDB, a: a}
 	out := z.node(st.Node, nil, nil)
 	for _, u := range z.all {
@@ -225,7 +249,7 @@ func Analyze(st *Statement, cat Catalog) *Analysis {
 	if out.known {
 		for _, c := range out.cols {
 			exact := finalType(c.exact)
-			if z.unsure || len(a.Problems) > 0 {
+			if z.unsure || len(a.Problems) > 0 || c.guessed {
 				exact = ""
 			}
 			a.Columns = append(a.Columns, OutputColumn{Name: c.name, Type: c.typ, Exact: exact, Sources: sortSources(c.src)})
@@ -288,9 +312,42 @@ func renamed(r *rel, alias string, colAliases []string) *rel {
 	for i, n := range colAliases {
 		if i < len(out.cols) {
 			out.cols[i].name = n
+			out.cols[i].guessed = false
 		}
 	}
+	markDuplicates(out.cols)
 	return out
+}
+
+// markDuplicates marks the columns DuckDB renames when a query's result
+// becomes a relation: a name met before becomes name_1 (or name_2 …,
+// whichever is free), and a later name like name_1 may then clash too.
+func markDuplicates(cols []col) {
+	var seen map[string]bool
+	renaming := false
+	for i := range cols {
+		k := strings.ToLower(cols[i].name)
+		switch {
+		case seen[k]:
+			cols[i].guessed, renaming = true, true
+		case renaming && numberedName(k):
+			cols[i].guessed = true
+		}
+		if seen == nil {
+			seen = make(map[string]bool, len(cols))
+		}
+		seen[k] = true
+	}
+}
+
+// numberedName says whether name ends in _ and digits, as DuckDB's
+// renamed duplicates do.
+func numberedName(name string) bool {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	return i < len(name) && i > 0 && name[i-1] == '_'
 }
 
 func mergeSetOp(l, r *rel, byName bool) *rel {
@@ -317,6 +374,12 @@ func mergeSetOp(l, r *rel, byName bool) *rel {
 		for _, rc := range r.cols {
 			if _, ok := l.find(rc.name); !ok {
 				out.cols = append(out.cols, rc)
+			}
+		}
+		// Columns are matched by names DuckDB may spell otherwise.
+		if l.guessed() || r.guessed() {
+			for i := range out.cols {
+				out.cols[i].exact, out.cols[i].guessed = "", true
 			}
 		}
 	}
@@ -350,6 +413,11 @@ func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
 	env = z.withCTEs(n.CTEMap, env, outer)
 	sc := &scope{parent: outer, aliases: map[string]*Expr{}}
 	z.from(n.FromTable, sc, env)
+	if duplicateAliases(sc.rels) {
+		// DuckDB rejects a * over two tables of one alias, a reference to
+		// one, a USING join of them.
+		z.unsure = true
+	}
 
 	out := &rel{known: true}
 	for _, e := range n.SelectList {
@@ -357,12 +425,24 @@ func (z *analyzer) node(n *QueryNode, env *cteEnv, outer *scope) *rel {
 			z.star(e, sc, env, out)
 			continue
 		}
+		if hasStar(e) {
+			// DuckDB expands a * or COLUMNS(…) inside an expression into
+			// as many columns as it matches (or into a filter).
+			out.known = false
+		}
 		src := z.refs(e, sc, env)
-		name := e.Alias
+		name, guessed := e.Alias, false
 		if name == "" {
 			name = derivedName(e)
+			if n, ok := z.colName[e]; ok && e.Class == "COLUMN_REF" {
+				name = n
+			}
+			// DuckDB names a column reference by the column (or by the
+			// alias or field as written), any other expression by its own
+			// printing, which kiln's does not follow.
+			guessed = e.Class != "COLUMN_REF"
 		}
-		out.cols = append(out.cols, col{name: name, typ: z.pr.typeOf(e), exact: z.exactType(e), src: src})
+		out.cols = append(out.cols, col{name: name, typ: z.pr.typeOf(e), exact: z.exactType(e), src: src, guessed: guessed})
 		z.a.ItemNames[e] = name
 		if e.Alias != "" {
 			sc.aliases[strings.ToLower(e.Alias)] = e
@@ -397,12 +477,25 @@ func (z *analyzer) modifiers(n *QueryNode, sc *scope, out *rel) {
 			} else if z.outputRef(o.Expr, sc, out) {
 				continue
 			}
-			z.refs(o.Expr, sc, nil)
+			z.orderRefs(o.Expr, sc, out)
 		}
 		z.refs(m.Limit, sc, nil)
 		z.refs(m.Offset, sc, nil)
 		for _, e := range m.DistinctOnTarget {
-			z.refs(e, sc, nil)
+			z.orderRefs(e, sc, out)
+		}
+	}
+}
+
+// orderRefs resolves the names in an ORDER BY or DISTINCT ON expression.
+// DuckDB reads a name there as an output column first: one that several
+// relations have is not ambiguous then.
+func (z *analyzer) orderRefs(e *Expr, sc *scope, out *rel) {
+	unsure := z.unsure
+	z.refs(e, sc, nil)
+	if out != nil && e != nil && e.Class == "COLUMN_REF" && len(e.ColumnNames) == 1 {
+		if _, ok := out.find(e.ColumnNames[0]); ok {
+			z.unsure = unsure
 		}
 	}
 }
@@ -435,7 +528,21 @@ func (z *analyzer) outputRef(e *Expr, sc *scope, out *rel) bool {
 	return true
 }
 
-// derivedName is the name DuckDB gives an unnamed select-list expression.
+// hasStar says whether a * or COLUMNS(…) is inside e (not in a subquery).
+func hasStar(e *Expr) bool {
+	found := false
+	walkExpr(e, func(x *Expr) bool {
+		if x.Class == "STAR" {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// derivedName is kiln's name for an unnamed select-list expression: the
+// name DuckDB gives a column reference, and the expression as kiln prints
+// it otherwise, which is not always DuckDB's name.
 func derivedName(e *Expr) string {
 	if e.Class == "COLUMN_REF" && len(e.ColumnNames) > 0 {
 		return e.ColumnNames[len(e.ColumnNames)-1]
@@ -484,6 +591,16 @@ func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
 		rename[strings.ToLower(r.Key.Last())] = r.Value
 	}
 	matched := false
+	// The names EXCLUDE and REPLACE name, and whether kiln found them
+	// among the columns: DuckDB rejects a name it does not find, and may
+	// find one kiln does not when a column's name is guessed.
+	keys := map[string]bool{}
+	for k := range excluded {
+		keys[k] = false
+	}
+	for k := range replace {
+		keys[k] = false
+	}
 	for _, r := range sc.rels {
 		if e.RelationName != "" && !strings.EqualFold(r.alias, e.RelationName) {
 			continue
@@ -495,11 +612,18 @@ func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
 		}
 		for _, c := range r.cols {
 			lc := strings.ToLower(c.name)
+			if _, ok := keys[lc]; ok && !c.guessed {
+				keys[lc] = true
+			}
+			if _, ok := rename[lc]; ok && c.guessed {
+				// DuckDB ignores a RENAME of a name it does not find.
+				z.unsure = true
+			}
 			if excluded[lc] || e.RelationName == "" && r.hidden[lc] {
 				continue
 			}
 			it := StarItem{Qualifier: r.alias, Column: c.name, Name: c.name}
-			oc := col{name: c.name, typ: c.typ, exact: c.exact, src: c.src}
+			oc := col{name: c.name, typ: c.typ, exact: c.exact, src: c.src, guessed: c.guessed}
 			if rx, ok := replace[lc]; ok {
 				it.Replace = rx
 				oc.src = z.refs(rx, sc, env)
@@ -508,7 +632,7 @@ func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
 			}
 			if nn, ok := rename[lc]; ok {
 				it.Name = nn
-				oc.name = nn
+				oc.name, oc.guessed = nn, false
 			}
 			items = append(items, it)
 			out.cols = append(out.cols, oc)
@@ -517,12 +641,30 @@ func (z *analyzer) star(e *Expr, sc *scope, env *cteEnv, out *rel) {
 	if !matched { // DuckDB rejects a * with nothing to expand
 		z.unsure = true
 	}
+	for _, found := range keys {
+		if !found && out.known {
+			z.unsure = true
+		}
+	}
 	if e.RelationName != "" && !matched {
 		z.a.Problems = append(z.a.Problems, ColumnProblem{Name: e.RelationName + ".*", Location: e.Location, Candidates: relAliases(sc)})
 	}
 	if out.known {
 		z.a.Stars[e] = items
 	}
+}
+
+// duplicateAliases says whether two relations of a FROM clause have one
+// alias.
+func duplicateAliases(rels []*rel) bool {
+	for i, r := range rels {
+		for _, q := range rels[:i] {
+			if r.alias != "" && strings.EqualFold(r.alias, q.alias) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func relAliases(sc *scope) []string {
@@ -547,7 +689,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 		if t.Schema == "" && t.Catalog == "" {
 			if x := env.lookup(t.Table); x != nil {
 				z.refCTE(x.use)
-				sc.rels = append(sc.rels, renamed(x.rel, alias, t.ColumnAliases))
+				z.add(sc, x.rel, alias, t.ColumnAliases)
 				return
 			}
 		}
@@ -568,37 +710,33 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 		}
 		z.read(read)
 		z.unsure = z.unsure || !nr.known
-		sc.rels = append(sc.rels, renamed(nr, alias, t.ColumnAliases))
+		z.add(sc, nr, alias, t.ColumnAliases)
 	case "JOIN":
+		start := len(sc.rels)
 		z.from(t.Left, sc, env)
 		before := len(sc.rels)
 		z.from(t.Right, sc, env)
-		right := sc.rels[before:]
-		hide := t.UsingColumns
-		if t.RefType == "NATURAL" && len(right) == 1 {
-			for _, c := range right[0].cols {
-				for _, l := range sc.rels[:before] {
-					if _, ok := l.find(c.name); ok {
-						hide = append(hide, c.name)
-						break
+		hide := z.joinColumns(t, sc, start, before)
+		z.joinTypes(t, sc, start, before, hide)
+		if len(hide) > 0 {
+			for i := before; i < len(sc.rels); i++ {
+				r := sc.rels[i]
+				h := map[string]bool{}
+				for k := range r.hidden {
+					h[k] = true
+				}
+				for _, c := range hide {
+					if _, ok := r.find(c); ok {
+						h[strings.ToLower(c)] = true
 					}
 				}
+				sc.rels[i] = &rel{alias: r.alias, cols: r.cols, known: r.known, hidden: h}
 			}
 		}
-		z.joinTypes(t, sc, before, hide)
-		if len(hide) > 0 && len(right) == 1 {
-			r := right[0]
-			h := map[string]bool{}
-			for k := range r.hidden {
-				h[k] = true
-			}
-			for _, c := range hide {
-				h[strings.ToLower(c)] = true
-			}
-			sc.rels[before] = &rel{alias: r.alias, cols: r.cols, known: r.known, hidden: h}
-		}
+		// A USING column names a column of the join's own sides.
+		own := &scope{rels: sc.rels[start:], parent: sc.parent}
 		for _, c := range t.UsingColumns {
-			z.resolve(&Expr{Class: "COLUMN_REF", ColumnNames: []string{c}, Location: t.Location}, sc)
+			z.resolve(&Expr{Class: "COLUMN_REF", ColumnNames: []string{c}, Location: t.Location}, own)
 		}
 		z.refs(t.Condition, sc, env)
 		if t.JoinType == "SEMI" || t.JoinType == "ANTI" {
@@ -618,7 +756,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 			sc.unnamed++
 			alias = unnamedSubquery(sc.unnamed)
 		}
-		sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
+		z.add(sc, r, alias, t.ColumnAliases)
 	case "TABLE_FUNCTION":
 		f := t.Function
 		nr := &rel{alias: t.Alias}
@@ -652,7 +790,7 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 			}
 		}
 		z.unsure = z.unsure || !nr.known
-		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
+		z.add(sc, nr, nr.alias, t.ColumnAliases)
 	case "EXPRESSION_LIST":
 		nr := &rel{alias: t.Alias, known: true}
 		if nr.alias == "" {
@@ -668,18 +806,84 @@ func (z *analyzer) from(t *TableRef, sc *scope, env *cteEnv) {
 			}
 		}
 		z.valuesTypes(t.Values, nr.cols)
-		sc.rels = append(sc.rels, renamed(nr, nr.alias, t.ColumnAliases))
+		z.add(sc, nr, nr.alias, t.ColumnAliases)
 	case "PIVOT":
 		r := z.pivot(t, sc, env)
 		alias := t.Alias
 		if alias == "" {
 			alias = "unnamed_pivot"
 		}
-		sc.rels = append(sc.rels, renamed(r, alias, t.ColumnAliases))
+		z.add(sc, r, alias, t.ColumnAliases)
 	default:
 		z.unsure = true
 		sc.rels = append(sc.rels, &rel{alias: t.Alias})
 	}
+}
+
+// joinColumns returns the columns the USING or NATURAL join t merges, its
+// left side sc.rels[start:before], its right side sc.rels[before:]. Where a
+// column's name is only guessed, DuckDB may merge other columns, and the
+// join's columns lose their exact types.
+func (z *analyzer) joinColumns(t *TableRef, sc *scope, start, before int) []string {
+	left, right := sc.rels[start:before], sc.rels[before:]
+	guessed, known := false, true
+	for _, r := range sc.rels[start:] {
+		guessed = guessed || r.known && r.guessed()
+		known = known && r.known
+	}
+	hide := slices.Clone(t.UsingColumns)
+	switch {
+	case t.RefType == "NATURAL":
+		seen := map[string]bool{}
+		for _, r := range right {
+			for _, c := range r.cols {
+				k := strings.ToLower(c.name)
+				if seen[k] {
+					continue
+				}
+				for _, l := range left {
+					if _, ok := l.find(c.name); ok {
+						hide = append(hide, c.name)
+						seen[k] = true
+						break
+					}
+				}
+			}
+		}
+		if guessed {
+			for i := start; i < len(sc.rels); i++ {
+				sc.rels[i] = inexact(sc.rels[i], "")
+			}
+		} else if len(hide) == 0 && known {
+			z.unsure = true // DuckDB finds no column to join on
+		}
+	case guessed:
+		for _, h := range hide {
+			if !namedIn(left, h) || !namedIn(right, h) {
+				z.unsure = true
+			}
+		}
+	}
+	return hide
+}
+
+// namedIn says whether a relation of rels has a column named name for
+// certain.
+func namedIn(rels []*rel, name string) bool {
+	for _, r := range rels {
+		if c, ok := r.find(name); ok && !c.guessed {
+			return true
+		}
+	}
+	return false
+}
+
+// add adds r to sc under alias, its columns renamed by colAliases.
+func (z *analyzer) add(sc *scope, r *rel, alias string, colAliases []string) {
+	if r.known && len(colAliases) > len(r.cols) { // DuckDB rejects it
+		z.unsure = true
+	}
+	sc.rels = append(sc.rels, renamed(r, alias, colAliases))
 }
 
 func itoa(i int) string {
@@ -748,7 +952,10 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 	if len(parts) == 0 {
 		return nil
 	}
-	allKnown := true
+	// allKnown: every relation met so far is known and names its columns
+	// as DuckDB does; guessed: one of them has a column whose name kiln
+	// only guesses, which DuckDB may find under the name referenced.
+	allKnown, guessed := true, false
 	for s := sc; s != nil; s = s.parent {
 		if s.lambda != nil && len(parts) >= 1 && s.lambda[strings.ToLower(parts[0])] {
 			return nil
@@ -766,11 +973,24 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 				if c, ok := r.find(parts[1]); ok {
 					z.a.Types[x] = c.typ
 					z.exact[x] = c.exact
+					if s == sc {
+						z.colName[x] = c.name
+					}
 					if len(parts) > 2 {
 						z.a.Types[x] = ""
 						z.exact[x] = ""
+						delete(z.colName, x)
+					}
+					if c.guessed {
+						z.exact[x] = ""
+						z.unsure = true
 					}
 					return c.src
+				}
+				if r.guessed() {
+					// DuckDB may name a column so.
+					z.unsure = true
+					return nil
 				}
 				z.a.Problems = append(z.a.Problems, ColumnProblem{Name: strings.Join(parts, "."), Location: x.Location, Candidates: colNames(r)})
 				return nil
@@ -781,8 +1001,10 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 						if c, ok := r.find(parts[2]); ok {
 							z.a.Types[x] = c.typ
 							z.exact[x] = c.exact
-							if len(parts) > 3 {
+							if len(parts) > 3 || c.guessed {
 								z.exact[x] = ""
+							} else if s == sc {
+								z.colName[x] = c.name
 							}
 							return c.src
 						}
@@ -792,40 +1014,50 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 		}
 		// Unqualified, or a struct column's field.
 		var found []col
-		exact, shown := "", 0 // the type of the column, from relations that show it
+		var shown []col // the columns found that the relations show
+		row := false    // a relation's alias: the whole row as a struct
 		for _, r := range s.rels {
 			if !r.known {
 				allKnown = false
 				continue
+			}
+			if r.guessed() {
+				guessed = true
 			}
 			if c, ok := r.find(parts[0]); ok {
 				found = append(found, c)
 				// The right side of a USING join leaves its column to the
 				// left; joinTypes took care of joins that merge the two.
 				if !r.hidden[strings.ToLower(parts[0])] {
-					if shown++; shown == 1 {
-						exact = c.exact
-					} else if c.exact != exact {
-						exact = ""
-					}
+					shown = append(shown, c)
 				}
 			} else if len(parts) == 1 && strings.EqualFold(r.alias, parts[0]) {
-				// the whole row as a struct
 				var src []ColumnSource
 				for _, c := range r.cols {
 					src = append(src, c.src...)
 				}
 				found = append(found, col{src: src})
-				shown = 2 // kiln does not type a row
-				exact = ""
+				row = true // kiln does not type a row
 			}
 		}
 		if len(found) > 0 {
 			if len(parts) == 1 {
 				z.a.Types[x] = found[0].typ
-				z.exact[x] = exact
-				if !innerKnown {
-					z.exact[x] = ""
+			}
+			switch {
+			case len(shown) > 1:
+				// DuckDB rejects an ambiguous name.
+				z.unsure = true
+			case len(shown) == 1 && shown[0].guessed:
+				// DuckDB may name the column otherwise.
+				z.unsure = true
+			case len(parts) == 1 && len(shown) == 1 && !row:
+				// DuckDB names an outer reference as written.
+				if s == sc && !shown[0].merged {
+					z.colName[x] = shown[0].name
+				}
+				if innerKnown {
+					z.exact[x] = shown[0].exact
 				}
 			}
 			var src []ColumnSource
@@ -833,6 +1065,9 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 				src = append(src, f.src...)
 			}
 			return src
+		}
+		if guessed {
+			allKnown = false
 		}
 		if len(parts) == 1 && s.aliases != nil {
 			if ae, ok := s.aliases[strings.ToLower(parts[0])]; ok && ae != x {
@@ -848,6 +1083,9 @@ func (z *analyzer) resolve(x *Expr, sc *scope) []ColumnSource {
 				return src
 			}
 		}
+	}
+	if guessed {
+		z.unsure = true
 	}
 	if !allKnown {
 		return nil

@@ -160,6 +160,9 @@ func (z *analyzer) pivot(t *TableRef, sc *scope, env *cteEnv) *rel {
 		v := col{name: sh.valueCol}
 		for i, name := range sh.columns {
 			c, _ := in.find(name)
+			if c.guessed { // DuckDB may name it otherwise
+				z.unsure = true
+			}
 			v.src = append(v.src, c.src...)
 			if i == 0 {
 				v.typ, v.exact = c.typ, c.exact
@@ -171,8 +174,11 @@ func (z *analyzer) pivot(t *TableRef, sc *scope, env *cteEnv) *rel {
 		return out
 	}
 	for _, cell := range sh.cells {
+		// With several aggregates, an unnamed one adds its name as DuckDB
+		// prints it, which kiln's printing does not always follow.
+		guessed := len(t.Aggregates) > 1 && cell.agg.Alias == ""
 		out.cols = append(out.cols, col{name: cell.name, typ: z.pr.typeOf(cell.agg), exact: z.exactType(cell.agg),
-			src: append(slices.Clone(aggSrc[cell.agg]), onSrc...)})
+			src: append(slices.Clone(aggSrc[cell.agg]), onSrc...), guessed: guessed})
 	}
 	return out
 }

@@ -580,6 +580,28 @@ func (z *analyzer) maxOf(xs []*Expr) string {
 	return t.t
 }
 
+// listOf is the element type of [xs…] (list_value): DuckDB meets the
+// elements left to right as maxOf does, but a literal stays one when it
+// meets a NULL or an equal integer literal ([1, 1, ti] is a TINYINT[]).
+func (z *analyzer) listOf(xs []*Expr) string {
+	var t operand
+	for i, x := range xs {
+		o := z.operand(x)
+		switch {
+		case i == 0:
+			t = o
+		case o.t == sqlNull:
+		case t.lit == intLit && o.lit == intLit && !t.big && !o.big && t.n == o.n:
+		default:
+			t = maxType(t, o)
+		}
+		if t.t == "" {
+			return ""
+		}
+	}
+	return t.t
+}
+
 // maxType is DuckDB's common type of two operands (LogicalType's
 // MaxLogicalType with its literal rules); the result is no literal, but
 // for NULL meeting NULL.
@@ -646,6 +668,27 @@ func maxType(a, b operand) operand {
 func isNumeric(t string) bool {
 	return intRank(t) > 0 || isDecimalType(t) || isFloatType(t)
 }
+
+// isNumber says whether t is a numeric type, unsigned integers included.
+func isNumber(t string) bool {
+	switch t {
+	case "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT":
+		return true
+	}
+	return isNumeric(t)
+}
+
+// isTemporal says whether t is a date, a time or a timestamp.
+func isTemporal(t string) bool {
+	switch t {
+	case tDate, tTime, "TIME WITH TIME ZONE", tTimestamp, tTZ, "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS":
+		return true
+	}
+	return false
+}
+
+// isTimeOfDay says whether t is a TIME, with or without a time zone.
+func isTimeOfDay(t string) bool { return t == tTime || t == "TIME WITH TIME ZONE" }
 
 func maxInt(a, b string) string {
 	ra, rb := intRank(a), intRank(b)
@@ -902,33 +945,83 @@ func (z *analyzer) callType(name string, c []*Expr) string {
 		if a, b, ok := z.args2(c); ok {
 			return arithmetic(name, a, b)
 		}
-	case "**", "^", "pow", "power", "sqrt", "cbrt", "ln", "log", "log2", "log10", "exp", "random", "radians",
-		"degrees", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "pi", "epoch",
-		"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "corr", "covar_pop", "covar_samp",
-		"product", "fsum", "sumkahan", "kahan_sum", "entropy":
-		return tDouble
-	case "count", "count_star", "approx_count_distinct", "length", "len", "strlen", "char_length",
-		"character_length", "bit_length", "strpos", "instr", "position", "date_diff", "datediff", "date_sub", "datesub",
-		"year", "month", "day", "hour", "minute", "second", "quarter", "dayofweek", "dayofyear", "week", "weekofyear",
-		"dayofmonth", "isodow", "isoyear", "millisecond", "microsecond", "decade", "century", "millennium", "era",
-		"yearweek", "weekday", "array_length":
+	case "random", "pi":
+		if len(c) == 0 {
+			return tDouble
+		}
+	case "sqrt", "cbrt", "ln", "log2", "log10", "exp", "radians", "degrees", "sin", "cos", "tan", "asin", "acos",
+		"atan":
+		if len(c) == 1 && z.numbers(c, true) {
+			return tDouble
+		}
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop", "product", "fsum", "sumkahan",
+		"kahan_sum":
+		// An aggregate takes no string literal for a number.
+		if len(c) == 1 && z.numbers(c, false) {
+			return tDouble
+		}
+	case "**", "^", "pow", "power", "atan2":
+		if len(c) == 2 && z.numbers(c, true) {
+			return tDouble
+		}
+	case "corr", "covar_pop", "covar_samp":
+		if len(c) == 2 && z.numbers(c, false) {
+			return tDouble
+		}
+	case "log":
+		if (len(c) == 1 || len(c) == 2) && z.numbers(c, true) {
+			return tDouble
+		}
+	case "entropy":
+		if len(c) == 1 {
+			return tDouble
+		}
+	case "epoch":
+		if a, ok := z.arg(first(c)); ok && len(c) == 1 && a.lit == notLit && (isTemporal(a.t) || a.t == tInterval) {
+			return tDouble
+		}
+	case "year", "month", "day", "quarter", "dayofweek", "dayofyear", "week", "weekofyear", "dayofmonth", "isodow",
+		"isoyear", "decade", "century", "millennium", "era", "yearweek", "weekday":
+		// Parts of a date: not of a TIME.
+		if a := z.operand(first(c)); len(c) == 1 && a.lit == notLit && (isTemporal(a.t) && !isTimeOfDay(a.t) || a.t == tInterval) {
+			return tBigint
+		}
+	case "hour", "minute", "second", "millisecond", "microsecond":
+		if a := z.operand(first(c)); len(c) == 1 && a.lit == notLit && (isTemporal(a.t) || a.t == tInterval) {
+			return tBigint
+		}
+	case "length", "len", "char_length", "character_length":
+		if o := z.operand(first(c)); len(c) == 1 && (o.t == tVarchar || o.t == sqlNull || strings.HasSuffix(o.t, "[]")) {
+			return tBigint
+		}
+	case "strlen", "bit_length":
+		if o := z.operand(first(c)); len(c) == 1 && (o.t == tVarchar || o.t == sqlNull) {
+			return tBigint
+		}
+	case "count", "count_star", "approx_count_distinct", "strpos", "instr", "position", "date_diff", "datediff",
+		"date_sub", "datesub", "array_length":
 		return tBigint
 	case "~~", "!~~", "~~*", "!~~*", "~~~", "!~~~", "like_escape", "not_like_escape", "ilike_escape",
 		"not_ilike_escape", "regexp_matches", "regexp_full_match", "contains", "starts_with", "ends_with", "prefix",
 		"suffix", "bool_and", "bool_or", "isnan", "isinf", "isfinite", "list_contains", "array_contains", "list_has":
 		return tBoolean
-	case "md5", "sha1", "sha256", "concat_ws", "printf", "format", "to_hex", "chr", "strftime", "dayname",
-		"monthname":
+	case "md5", "sha1", "sha256":
+		if o := z.operand(first(c)); len(c) == 1 && (o.t == tVarchar || o.t == "BLOB" || o.t == sqlNull) {
+			return tVarchar
+		}
+	case "concat_ws", "printf", "format", "to_hex", "chr", "strftime", "dayname", "monthname":
 		return tVarchar
 	case "lower", "upper", "lcase", "ucase", "trim", "ltrim", "rtrim", "replace", "split_part", "left", "right",
 		"lpad", "rpad", "substring", "substr", "regexp_replace", "reverse", "repeat", "translate":
-		if len(c) > 0 && z.isString(c[0]) {
+		if len(c) > 0 && z.isString(c[0]) && z.stringArgs(name, c[1:]) {
 			return tVarchar
 		}
 	case "string_agg", "listagg", "group_concat":
-		// Any argument but a BLOB is cast to VARCHAR.
+		// Any argument but a BLOB is cast to VARCHAR; the separator is a
+		// constant string.
 		if len(c) > 0 && len(c) <= 2 {
-			if o := z.operand(c[0]); o.t != "" && o.t != "BLOB" {
+			o := z.operand(c[0])
+			if o.t != "" && o.t != "BLOB" && (len(c) == 1 || z.operand(c[1]).lit == strLit || z.operand(c[1]).lit == nullLit) {
 				return tVarchar
 			}
 		}
@@ -937,8 +1030,10 @@ func (z *analyzer) callType(name string, c []*Expr) string {
 			return arithmetic("+", a, b)
 		}
 	case "regexp_extract":
-		if len(c) >= 2 && len(c) <= 3 && z.isString(c[0]) && (len(c) < 3 || z.operand(c[2]).lit == intLit) {
-			return tVarchar
+		if len(c) >= 2 && len(c) <= 3 && z.isString(c[0]) {
+			if g := z.operand(c[len(c)-1]); len(c) < 3 || g.lit == intLit && g.fits(tInteger) {
+				return tVarchar
+			}
 		}
 	case "concat", "||":
 		return z.concatType(name, c)
@@ -947,34 +1042,56 @@ func (z *analyzer) callType(name string, c []*Expr) string {
 	case "uuid", "gen_random_uuid":
 		return "UUID"
 	case "sign":
-		return tTinyint
+		if a := z.operand(first(c)); len(c) == 1 && a.lit != strLit && (isNumber(a.t) || a.t == sqlNull) {
+			return tTinyint
+		}
 	case "ascii":
 		return tInteger
 	case "string_split", "str_split", "string_split_regex", "regexp_split_to_array":
 		return "VARCHAR[]"
-	case "to_timestamp", "now", "get_current_timestamp", "current_timestamp", "transaction_timestamp":
+	case "to_timestamp":
+		if len(c) == 1 && z.numbers(c, true) {
+			return tTZ
+		}
+	case "now", "get_current_timestamp", "current_timestamp", "transaction_timestamp":
 		return tTZ
 	case "make_date", "last_day", "current_date", "today":
 		return tDate
 	case "make_timestamp":
-		return tTimestamp
+		// make_timestamp(micros) or (year, month, day, hour, minute, seconds).
+		switch len(c) {
+		case 1:
+			if z.intArgs(c, tBigint) {
+				return tTimestamp
+			}
+		case 6:
+			if z.intArgs(c[:5], tBigint) && z.numbers(c[5:], true) {
+				return tTimestamp
+			}
+		}
 	case "strptime":
 		// A format with a UTC offset or time zone makes a TIMESTAMP WITH
 		// TIME ZONE.
-		if len(c) == 2 {
+		if o := z.operand(first(c)); len(c) == 2 && (o.t == tVarchar || o.t == sqlNull) {
 			if f := z.deref(c[1]); f.Class == "CONSTANT" && f.Value != nil && f.Value.Type.ID == tVarchar {
-				switch format := f.Value.Text(); {
-				case strings.Contains(format, "%%"):
-				case strings.Contains(format, "%z") || strings.Contains(format, "%Z"):
-					return tTZ
-				default:
-					return tTimestamp
-				}
+				return strptimeType(f.Value.Text())
 			}
 		}
-	case "age", "to_years", "to_months", "to_weeks", "to_days", "to_hours", "to_minutes", "to_seconds",
-		"to_milliseconds", "to_microseconds":
+	case "age":
 		return tInterval
+	case "to_years", "to_months", "to_weeks", "to_days":
+		// Of several overloads: a string literal does not choose one.
+		if len(c) == 1 && z.intArgs(c, tBigint) && z.operand(c[0]).lit != strLit {
+			return tInterval
+		}
+	case "to_hours", "to_minutes", "to_microseconds":
+		if len(c) == 1 && z.intArgs(c, tBigint) {
+			return tInterval
+		}
+	case "to_seconds", "to_milliseconds":
+		if len(c) == 1 && z.numbers(c, true) {
+			return tInterval
+		}
 	case "count_if", "countif":
 		return tHugeint
 	case "date_part", "datepart":
@@ -1021,11 +1138,119 @@ func (z *analyzer) callType(name string, c []*Expr) string {
 			}
 		}
 	case "list_value":
-		if t := z.maxOf(c); t != "" && t != sqlNull && !strings.HasSuffix(t, "]") {
+		if t := z.listOf(c); t != "" && t != sqlNull && !strings.HasSuffix(t, "]") {
 			return t + "[]"
 		}
 	}
 	return ""
+}
+
+// strptimeType is the type strptime gives for a constant format: a
+// TIMESTAMP WITH TIME ZONE with a UTC offset or time zone name in it, else
+// a TIMESTAMP; "" for a format with specifiers kiln has not checked
+// (%n makes a TIMESTAMP_NS, %s is an error) or with %%.
+func strptimeType(format string) string {
+	t := tTimestamp
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		if i++; i == len(format) {
+			return ""
+		}
+		switch format[i] {
+		case 'z', 'Z':
+			t = tTZ
+		case 'a', 'A', 'w', 'd', 'b', 'B', 'h', 'm', 'y', 'Y', 'H', 'I', 'p', 'M', 'S', 'f', 'g', 'j', 'U', 'W',
+			'c', 'x', 'X', 'T':
+		default:
+			return ""
+		}
+	}
+	return t
+}
+
+// numbers says whether every one of xs is a number, or NULL, as a
+// function of DOUBLE parameters takes them; a scalar function (lits) takes
+// a string literal too.
+func (z *analyzer) numbers(xs []*Expr, lits bool) bool {
+	for _, x := range xs {
+		switch o := z.operand(x); {
+		case o.t == sqlNull:
+		case o.lit == strLit:
+			if !lits {
+				return false
+			}
+		case !isNumber(o.t):
+			return false
+		}
+	}
+	return true
+}
+
+// intArgs says whether every one of xs fits an integer parameter of type
+// param (INTEGER or BIGINT) of a scalar function: a narrower integer, an
+// integer literal whose value fits, a string literal, or NULL.
+func (z *analyzer) intArgs(xs []*Expr, param string) bool {
+	for _, x := range xs {
+		o := z.operand(x)
+		switch {
+		case o.t == sqlNull || o.lit == strLit:
+		case o.lit == intLit:
+			if !o.fits(param) {
+				return false
+			}
+		case o.lit != notLit:
+			return false
+		case o.t == "UTINYINT" || o.t == "USMALLINT":
+		case o.t == "UINTEGER":
+			if param != tBigint {
+				return false
+			}
+		default:
+			if r := intRank(o.t); r == 0 || r > intRank(param) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// stringParams are the parameters of string functions after the string,
+// for each number of them: s a VARCHAR, b a BIGINT, i an INTEGER.
+var stringParams = map[string][]string{
+	"lower": {""}, "upper": {""}, "lcase": {""}, "ucase": {""}, "reverse": {""},
+	"trim": {"", "s"}, "ltrim": {"", "s"}, "rtrim": {"", "s"}, "replace": {"ss"}, "translate": {"ss"},
+	"split_part": {"sb"}, "left": {"b"}, "right": {"b"}, "lpad": {"is"}, "rpad": {"is"},
+	"substring": {"b", "bb"}, "substr": {"b", "bb"}, "regexp_replace": {"ss", "sss"}, "repeat": {"b"},
+}
+
+// stringArgs says whether args fit the parameters of the string function
+// name after its string.
+func (z *analyzer) stringArgs(name string, args []*Expr) bool {
+	for _, ps := range stringParams[name] {
+		if len(ps) != len(args) {
+			continue
+		}
+		for i, x := range args {
+			switch ps[i] {
+			case 's':
+				if o := z.operand(x); o.t != tVarchar && o.t != sqlNull {
+					return false
+				}
+			case 'b':
+				if !z.intArgs(args[i:i+1], tBigint) {
+					return false
+				}
+			case 'i':
+				if !z.intArgs(args[i:i+1], tInteger) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // isString says whether e is a VARCHAR, so that a function with string and
@@ -1107,7 +1332,8 @@ func (z *analyzer) roundType(name string, c []*Expr) string {
 		return ""
 	}
 	a, ok := z.arg(c[0])
-	if !ok || a.lit == strLit || len(c) == 2 && !z.known(z.operand(c[1]), c[1]) {
+	// The precision is an INTEGER.
+	if !ok || a.lit == strLit || len(c) == 2 && (!z.known(z.operand(c[1]), c[1]) || !z.intArgs(c[1:], tInteger)) {
 		return ""
 	}
 	t := a.t
@@ -1125,7 +1351,7 @@ func (z *analyzer) roundType(name string, c []*Expr) string {
 			return decimalName(w, 0)
 		}
 		p := z.operand(c[1])
-		if p.lit != intLit || p.big {
+		if p.lit != intLit || !p.fits(tInteger) {
 			return ""
 		}
 		switch {
@@ -1137,6 +1363,16 @@ func (z *analyzer) roundType(name string, c []*Expr) string {
 		return decimalName(w, int(p.n))
 	}
 	return ""
+}
+
+// constant says whether e is a constant, or a cast of one, as the
+// fractions of quantile_cont and quantile_disc must be.
+func (z *analyzer) constant(e *Expr) bool {
+	e = z.deref(e)
+	for e != nil && e.Class == "CAST" && !e.TryCast {
+		e = e.Child
+	}
+	return e != nil && e.Class == "CONSTANT"
 }
 
 // aggregateType is the type of an aggregate whose type depends on its
@@ -1190,7 +1426,7 @@ func (z *analyzer) aggregateType(name string, c []*Expr) string {
 		if a.lit == strLit {
 			return ""
 		}
-		if n == 1 && name == "median" || n == 2 && name == "quantile_cont" && b.t != "" && isNumeric(b.t) {
+		if n == 1 && name == "median" || n == 2 && name == "quantile_cont" && isNumeric(b.t) && z.constant(c[1]) {
 			switch {
 			case intRank(t) > 0:
 				return tDouble
@@ -1199,7 +1435,7 @@ func (z *analyzer) aggregateType(name string, c []*Expr) string {
 			}
 		}
 	case "quantile_disc":
-		if n == 2 && isNumeric(b.t) {
+		if n == 2 && isNumeric(b.t) && z.constant(c[1]) {
 			return t
 		}
 	case "list", "array_agg":
@@ -1265,7 +1501,8 @@ func setOpType(a, b string) string {
 }
 
 // valuesTypes sets the types of the columns of a VALUES list: each
-// column's rows met in order.
+// column's rows met in order, the first row's types as they are and the
+// later rows' literals adapting to them.
 func (z *analyzer) valuesTypes(rows [][]*Expr, cols []col) {
 	for i := range cols {
 		var t operand
@@ -1275,7 +1512,8 @@ func (z *analyzer) valuesTypes(rows [][]*Expr, cols []col) {
 				break
 			}
 			if r == 0 {
-				t = z.operand(row[i])
+				// The first row's literals are not literals any more.
+				t = operand{t: z.operand(row[i]).t}
 			} else {
 				t = maxType(t, z.operand(row[i]))
 			}
@@ -1315,26 +1553,46 @@ func (z *analyzer) rangeType(name string, args []*Expr) string {
 	return ""
 }
 
-// joinTypes withdraws the types kiln cannot vouch for after a join: the
-// right side of a SEMI or ANTI join (DuckDB shows only the left), and a
-// USING column of a RIGHT, FULL or ASOF join whose sides' types differ
-// (DuckDB shows the two merged).
-func (z *analyzer) joinTypes(t *TableRef, sc *scope, before int, hide []string) {
-	right := sc.rels[before:]
-	if t.JoinType == "SEMI" || t.JoinType == "ANTI" || len(hide) > 0 && len(right) != 1 {
+// joinTypes withdraws the types kiln cannot vouch for after a join of
+// sc.rels[start:before] and sc.rels[before:]: the right side of a SEMI or
+// ANTI join (DuckDB shows only the left), the right side of a USING or
+// NATURAL join with several relations there, and a USING column of a
+// RIGHT, FULL or ASOF join whose sides' types differ (DuckDB shows the two
+// merged).
+func (z *analyzer) joinTypes(t *TableRef, sc *scope, start, before int, hide []string) {
+	semi := t.JoinType == "SEMI" || t.JoinType == "ANTI"
+	if semi || len(hide) > 0 && len(sc.rels)-before != 1 {
 		for i := before; i < len(sc.rels); i++ {
 			sc.rels[i] = inexact(sc.rels[i], "")
 		}
-		return
 	}
-	if len(hide) == 0 || (t.JoinType == "INNER" || t.JoinType == "LEFT") && (t.RefType == "REGULAR" || t.RefType == "NATURAL") {
+	if semi || len(hide) == 0 || (t.JoinType == "INNER" || t.JoinType == "LEFT") && (t.RefType == "REGULAR" || t.RefType == "NATURAL") {
 		return
 	}
 	for _, h := range hide {
-		rc, _ := right[0].find(h)
-		for i := 0; i < before; i++ {
-			if lc, ok := sc.rels[i].find(h); ok && lc.exact != rc.exact {
+		var rc col
+		for _, r := range sc.rels[before:] {
+			if c, ok := r.find(h); ok {
+				rc = c
+				break
+			}
+		}
+		for i := start; i < before; i++ {
+			lc, ok := sc.rels[i].find(h)
+			if !ok {
+				continue
+			}
+			if rc.exact == "" || lc.exact != rc.exact {
 				sc.rels[i] = inexact(sc.rels[i], h)
+			}
+			switch {
+			case t.JoinType == "RIGHT" && lc.name != rc.name:
+				// DuckDB shows the right side's column, spelt its way.
+				sc.rels[i] = withCols(sc.rels[i], h, func(c *col) { c.guessed = true })
+			case t.JoinType == "FULL" || t.JoinType == "OUTER":
+				// DuckDB names an unnamed reference to the merged
+				// column as written.
+				sc.rels[i] = withCols(sc.rels[i], h, func(c *col) { c.merged = true })
 			}
 		}
 	}
@@ -1343,11 +1601,17 @@ func (z *analyzer) joinTypes(t *TableRef, sc *scope, before int, hide []string) 
 // inexact copies r without the exact type of its column name, or of all
 // its columns when name is "".
 func inexact(r *rel, name string) *rel {
+	return withCols(r, name, func(c *col) { c.exact = "" })
+}
+
+// withCols copies r with f applied to its column name, or to all its
+// columns when name is "".
+func withCols(r *rel, name string, f func(*col)) *rel {
 	out := *r
 	out.cols = slices.Clone(r.cols)
 	for i := range out.cols {
 		if name == "" || strings.EqualFold(out.cols[i].name, name) {
-			out.cols[i].exact = ""
+			f(&out.cols[i])
 		}
 	}
 	return &out
