@@ -63,6 +63,7 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res := &Result{Compiled: map[string]string{}, byID: map[string]any{}}
 	Phase("start")
+	boundHeap()
 	p, pf, secrets, diags := loadProjectFile(opts, env)
 	res.Diagnostics = diags
 	if p == nil || diags.HasErrors() {
@@ -96,6 +97,7 @@ func Compile(opts Options) (*Result, error) {
 		parsed[i] = parseTemplate(files.Models[i], raws[i])
 	})
 	Phase("read and parse templates")
+	boundHeap()
 	macros := make([]*parsedTemplate, 0, len(files.Macros))
 	macroDefs := map[string]*parsedTemplate{}
 	for _, f := range files.Macros {
@@ -250,6 +252,7 @@ func Compile(opts Options) (*Result, error) {
 	}
 
 	Phase("config, properties, graph")
+	boundHeap()
 	r, err := newRenderer(p, opts.Dialects[p.Target.Type], env, macros)
 	if err != nil {
 		return nil, err
@@ -282,6 +285,7 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res.rendered = maps.Clone(raw)
 	Phase("render")
+	boundHeap()
 	res.Diagnostics = append(res.Diagnostics, res.analyze(opts, raw)...)
 	Phase("analyze")
 	// Contracts are checked before any database when DuckDB bound the types:

@@ -9,9 +9,16 @@ import (
 	"syscall"
 
 	"github.com/kiln-sql/kiln/cmd/kiln/cli"
+	"github.com/kiln-sql/kiln/compiler"
 )
 
 func main() {
+	// kiln runs briefly and its memory is mostly one compile's data: let
+	// the compiler bound the heap (compiler.ManageMemory), unless the user
+	// tuned the GC.
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		compiler.ManageMemory = true
+	}
 	// The first Ctrl-C cancels the run; stop then restores the default, so
 	// a second one ends the process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
