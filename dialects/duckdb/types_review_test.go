@@ -1,14 +1,12 @@
 package duckdb_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/kiln-sql/kiln/compiler/sqlast"
-	"github.com/kiln-sql/kiln/dialects/duckdb"
 )
 
 // The probes of this file hunt for wrong exact types: queries written
@@ -626,27 +624,8 @@ func reviewCatalog(t *testing.T, o *typeOracle) fixtureCatalog {
 func TestExactTypeReview(t *testing.T) {
 	o := newTypeOracle(t, matrixSetup(), "create table t2 (i bigint, v varchar, d9 decimal(18, 2))", reviewExtraTable, reviewSpelledTable())
 	cat := reviewCatalog(t, o)
-	p := duckdb.NewParser()
-	defer p.Close()
 	probes := reviewQueries()
-	jsons, err := p.Serialize(context.Background(), probes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases := make([]*typeCase, len(probes))
-	for i, q := range probes {
-		c := &typeCase{query: q}
-		cases[i] = c
-		st, err := sqlast.Decode([]byte(jsons[i]))
-		if err != nil || len(st) != 1 {
-			continue
-		}
-		an := sqlast.Analyze(st[0], cat)
-		c.got, c.known = an.Columns, an.ColumnsKnown
-	}
-	for i, cols := range o.types(t, probes) {
-		cases[i].want = cols
-	}
+	cases := typeCases(t, o, cat, probes)
 	dump := os.Getenv("KILN_REVIEW_DUMP") != ""
 	var mismatches, misnamed, rejectedTyped []string
 	rejected := 0
