@@ -82,11 +82,12 @@ func Compile(opts Options) (*Result, error) {
 	}
 	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(opts.Dir, filepath.FromSlash(rel))) }
 
-	// Parse models in parallel: this is the bulk of the work.
+	// Parse models in parallel: this is the bulk of the work. Reading a
+	// file waits on the kernel, so a few more readers than cores help.
 	parsed := make([]*parsedTemplate, len(files.Models))
 	raws := make([]string, len(files.Models))
 	sums := make([]string, len(files.Models))
-	parallel(len(files.Models), func(i int) {
+	parallelN(len(files.Models), 4, func(i int) {
 		data, err := read(files.Models[i])
 		if err != nil {
 			parsed[i] = &parsedTemplate{File: files.Models[i], Diags: models.Diagnostics{{Pos: models.Pos{File: files.Models[i]}, Severity: models.Error, Message: err.Error()}}}
