@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -140,6 +142,22 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// chain), the target dialect, and the declared columns of sources and
 	// seeds' files.
 	keys := map[string]string{}
+	for _, s := range p.Sources {
+		var b strings.Builder
+		if sourceDescribed(s) {
+			for _, c := range s.Columns {
+				b.WriteString(c.Name + " " + c.DataType + "\x00")
+			}
+		}
+		keys[s.UniqueID(p.Name)] = b.String()
+	}
+	for _, s := range p.Seeds {
+		key := fileChecksum(filepath.Join(p.Dir, s.Path)).Checksum
+		for _, k := range slices.Sorted(maps.Keys(s.Config.ColumnTypes)) {
+			key += "\x00" + k + " " + s.Config.ColumnTypes[k]
+		}
+		keys[s.UniqueID(p.Name)] = key
+	}
 	prefix := fmt.Sprintf("%s\x00%s\x00%s\x00%t\x00%t\x00", analysisVersion, p.Dialect, target, opts.Strict, opts.BindAll)
 	var todo []*models.Model
 	var modelsInOrder []*models.Model
@@ -165,9 +183,6 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 			continue
 		}
 		todo = append(todo, m)
-	}
-	for _, s := range p.Seeds {
-		keys[s.UniqueID(p.Name)] = fileChecksum(filepath.Join(p.Dir, s.Path)).Checksum
 	}
 
 	// Parse what the cache does not have and analyse each model as its

@@ -145,3 +145,45 @@ func TestBindReadsTypedParents(t *testing.T) {
 	}
 	check("after an edit")
 }
+
+// TestUpstreamTypesInvalidateCache: the cached analysis of a model is not
+// used once a source's declared types or a seed's file change.
+func TestUpstreamTypesInvalidateCache(t *testing.T) {
+	sources := func(typ string) string {
+		return "sources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: orders\n        columns:\n          - { name: id, data_type: " + typ + " }\n"
+	}
+	dir := writeProject(t, map[string]string{
+		"kiln.yml":           "name: p\ndialect: duckdb\n",
+		"models/sources.yml": sources("integer"),
+		"seeds/rates.csv":    "id,rate\n1,2\n",
+		"models/m.sql":       "select o.id * 2 as twice, r.rate from {{ source \"raw\" \"orders\" }} as o join {{ ref \"rates\" }} as r using (id)\n",
+	})
+	types := func(when string) []models.Column {
+		t.Helper()
+		p := duckdb.NewParser()
+		defer p.Close()
+		res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Diagnostics.HasErrors() {
+			t.Fatalf("%s: %v", when, res.Diagnostics)
+		}
+		return columnsOf(res.Analysis("m"))
+	}
+	want := func(when string, got []models.Column, twice, rate string) {
+		t.Helper()
+		if diff := cmp.Diff([]models.Column{{Name: "twice", DataType: twice}, {Name: "rate", DataType: rate}}, got); diff != "" {
+			t.Errorf("%s: columns (-want +got):\n%s", when, diff)
+		}
+	}
+	want("first", types("first"), "INTEGER", "BIGINT")
+	if err := os.WriteFile(filepath.Join(dir, "models", "sources.yml"), []byte(sources("bigint")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want("source type changed", types("source type changed"), "BIGINT", "BIGINT")
+	if err := os.WriteFile(filepath.Join(dir, "seeds", "rates.csv"), []byte("id,rate\n1,2.5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want("seed changed", types("seed changed"), "BIGINT", "DOUBLE")
+}
