@@ -845,6 +845,16 @@ func (res *Result) Analysis(name string) *ModelAnalysis { return res.analysis[na
 // transpile prints a model rendered outside of Compile (an incremental
 // run) for the target's dialect.
 func (res *Result) transpile(name, sql string) (string, error) {
+	out, err := res.transpileSQL(sql)
+	if err != nil {
+		return "", fmt.Errorf("model %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// transpileSQL prints one statement of the project's dialect in the
+// target's; it returns sql as it is when they are the same.
+func (res *Result) transpileSQL(sql string) (string, error) {
 	st := res.state
 	if st == nil || st.target == "" {
 		return sql, nil
@@ -855,15 +865,15 @@ func (res *Result) transpile(name, sql string) (string, error) {
 	}
 	stmts, err := sqlast.Decode([]byte(jsons[0]))
 	if err != nil {
-		return "", fmt.Errorf("model %s: %w", name, err)
+		return "", err
 	}
 	if len(stmts) != 1 {
-		return "", fmt.Errorf("model %s: expected one statement, got %d", name, len(stmts))
+		return "", fmt.Errorf("expected one statement, got %d", len(stmts))
 	}
 	an := sqlast.Analyze(stmts[0], st.catalog)
 	out, err := sqlast.Print(stmts[0], sqlast.PrintOptions{Dialect: st.target, Analysis: an})
 	if err != nil {
-		return "", fmt.Errorf("model %s: %w", name, err)
+		return "", err
 	}
 	return out + "\n", nil
 }

@@ -908,6 +908,13 @@ func (tc *testCompiler) singular(files []string, read func(string) ([]byte, erro
 			tc.diags = append(tc.diags, *d)
 			continue
 		}
+		// A test runs on the target, as the models do: in its dialect.
+		sql, err := tc.res.transpileSQL(sql)
+		if err != nil {
+			tc.errorf(t.Pos, "write the test in SQL that both dialects share",
+				"test %s cannot be carried over to %s: %v", t.Name, tc.res.state.target, err)
+			continue
+		}
 		sql = injectEphemerals(sql, m, tc.r.models, tc.res.Compiled)
 		tc.res.CompiledTests[id] = sql
 		p.Tests = append(p.Tests, t)
