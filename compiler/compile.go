@@ -63,7 +63,6 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res := &Result{Compiled: map[string]string{}, byID: map[string]any{}}
 	Phase("start")
-	boundHeap()
 	p, pf, secrets, diags := loadProjectFile(opts, env)
 	res.Diagnostics = diags
 	if p == nil || diags.HasErrors() {
@@ -81,6 +80,7 @@ func Compile(opts Options) (*Result, error) {
 		return nil, fmt.Errorf("reading project files: %w", err)
 	}
 	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(opts.Dir, filepath.FromSlash(rel))) }
+	expectModels(len(files.Models))
 
 	// Parse models in parallel: this is the bulk of the work. Reading a
 	// file waits on the kernel, so a few more readers than cores help.

@@ -19,7 +19,19 @@ import (
 // many collections (bulkAnalysis).
 var ManageMemory bool
 
-const heapFloor = 256 << 20
+// heapFloor is the least the bound is; Compile raises it with the number
+// of models (heapPerModel each, about 1.6 times what a model keeps live
+// at the end of a compile), so that a phase of a large project is not
+// held under the bound before the next phase can raise it.
+var heapFloor int64 = 256 << 20
+
+const heapPerModel = 24 << 10
+
+// expectModels raises the floor for a project of n models.
+func expectModels(n int) {
+	heapFloor = max(256<<20, int64(n)*heapPerModel)
+	boundHeap()
+}
 
 // boundHeap sets the memory limit from the live heap the last collection
 // found.
