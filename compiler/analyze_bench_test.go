@@ -18,6 +18,9 @@ func benchProject(b *testing.B) string {
 	if dir == "" {
 		b.Skip("set KILN_BENCH_PROJECT to a project made by kiln-gen")
 	}
+	// As the kiln binary runs it.
+	compiler.ManageMemory = true
+	b.Cleanup(func() { compiler.ManageMemory = false })
 	return dir
 }
 

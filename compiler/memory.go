@@ -39,7 +39,7 @@ func boundHeap() { setBound("/gc/heap/live:bytes") }
 
 // setBound sets the memory limit to one and a half times the metric.
 func setBound(metric string) {
-	if !ManageMemory {
+	if !ManageMemory || bulk {
 		return
 	}
 	s := []metrics.Sample{{Name: metric}}
@@ -51,18 +51,20 @@ func setBound(metric string) {
 	debug.SetMemoryLimit(max(heapFloor, n/2*3))
 }
 
-// bulkAnalysis lifts the bound and halves how often the GC runs while
-// thousands of models are parsed; the returned function restores both.
+// bulkAnalysis lifts the bound for the rest of the compile, and halves how
+// often the GC runs while thousands of models are parsed (the returned
+// function restores that). The bound stays off: what such a compile keeps
+// live afterwards is not known until a collection has run, and a bound
+// below it would make the GC run without end.
 func bulkAnalysis() (restore func()) {
 	if !ManageMemory {
 		return func() {}
 	}
 	gc := debug.SetGCPercent(200)
 	debug.SetMemoryLimit(math.MaxInt64)
-	return func() {
-		debug.SetGCPercent(gc)
-		// The last collection may be long past: bound by everything on
-		// the heap now, garbage included, rather than thrash.
-		setBound("/memory/classes/heap/objects:bytes")
-	}
+	bulk = true
+	return func() { debug.SetGCPercent(gc) }
 }
+
+// bulk is set once a bulk analysis has lifted the bound.
+var bulk bool
