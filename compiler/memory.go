@@ -29,20 +29,20 @@ const heapPerModel = 24 << 10
 
 // expectModels raises the floor for a project of n models.
 func expectModels(n int) {
+	if !ManageMemory {
+		return
+	}
 	heapFloor = max(256<<20, int64(n)*heapPerModel)
 	boundHeap()
 }
 
-// boundHeap sets the memory limit from the live heap the last collection
-// found.
-func boundHeap() { setBound("/gc/heap/live:bytes") }
-
-// setBound sets the memory limit to one and a half times the metric.
-func setBound(metric string) {
+// boundHeap sets the memory limit to one and a half times the live heap
+// the last collection found.
+func boundHeap() {
 	if !ManageMemory || bulk {
 		return
 	}
-	s := []metrics.Sample{{Name: metric}}
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
 	n := int64(0)
 	if s[0].Value.Kind() == metrics.KindUint64 {
