@@ -584,16 +584,12 @@ func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) err
 	if len(p.Seeds) == 0 {
 		return nil
 	}
-	var setup []string
-	schemas := map[string]bool{}
+	var rels []models.Relation
 	for _, s := range p.Seeds {
-		if sc := s.Relation.Schema; sc != "" && !schemas[sc] {
-			schemas[sc] = true
-			setup = append(setup, "create schema if not exists "+quoteIdent(sc))
-		}
+		rels = append(rels, s.Relation)
 	}
 	i := 0
-	cols, errs, err := az.Bind(ctx, setup, func() (models.BindStep, bool) {
+	cols, errs, err := az.Bind(ctx, createSchemas(rels), func() (models.BindStep, bool) {
 		if i == len(p.Seeds) {
 			return models.BindStep{}, false
 		}
@@ -612,48 +608,28 @@ func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) err
 	return nil
 }
 
-// startBind starts binding: schemas, and sources with declared types as
-// empty tables. Fresh models follow as add hands them over (at most fresh
-// of them), each after the relations it reads whose columns kiln knows.
+// startBind starts binding in a scratch database that has the project's
+// schemas. Fresh models follow as add hands them over (at most fresh of
+// them), each after the relations it reads whose columns kiln knows.
 func (res *Result) startBind(ctx context.Context, az Analyzer, ordered []*models.Model, fresh int) *binding {
 	p := res.Project
-	var setup []string
-	schemas := map[string]bool{}
-	addSchema := func(s string) {
-		if s != "" && !schemas[s] {
-			schemas[s] = true
-			setup = append(setup, "create schema if not exists "+quoteIdent(s))
-		}
-	}
-	b := &binding{done: make(chan struct{}), created: map[string]bool{}}
-	// Sources whose declared columns all have types become empty tables.
+	var rels []models.Relation
 	for _, s := range p.Sources {
-		if !sourceDescribed(s) {
-			continue
-		}
-		addSchema(s.Relation.Schema)
-		var cols []string
-		for _, c := range s.Columns {
-			t := c.DataType
-			if t == "" {
-				t = "varchar"
-			}
-			cols = append(cols, quoteIdent(c.Name)+" "+t)
-		}
-		setup = append(setup, "create table "+ansiQuote(s.Relation)+" ("+strings.Join(cols, ", ")+")")
-		b.created[s.UniqueID(p.Name)] = true
+		rels = append(rels, s.Relation)
 	}
 	for _, s := range p.Seeds {
-		addSchema(s.Relation.Schema)
+		rels = append(rels, s.Relation)
 	}
 	for _, m := range ordered {
 		if m.Config.Materialized != models.Ephemeral {
-			addSchema(m.Relation.Schema)
+			rels = append(rels, m.Relation)
 		}
 	}
-	// Each model is bound once and may first need each relation created
-	// once: the queue never blocks the analysis.
-	b.queue = make(chan bindQuery, 2*fresh+len(ordered)+len(p.Seeds))
+	setup := createSchemas(rels)
+	b := &binding{done: make(chan struct{}), created: map[string]bool{}}
+	// Each model is bound once and may first need each relation it reads
+	// created once: the queue never blocks the analysis.
+	b.queue = make(chan bindQuery, 2*fresh+len(ordered)+len(p.Seeds)+len(p.Sources))
 	ctx, b.cancel = context.WithCancel(ctx)
 	go func() {
 		defer close(b.done)
@@ -669,6 +645,19 @@ func (res *Result) startBind(ctx context.Context, az Analyzer, ordered []*models
 	return b
 }
 
+// createSchemas is the statements that create the schemas of rels.
+func createSchemas(rels []models.Relation) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range rels {
+		if r.Schema != "" && !seen[r.Schema] {
+			seen[r.Schema] = true
+			out = append(out, "create schema if not exists "+quoteIdent(r.Schema))
+		}
+	}
+	return out
+}
+
 // bindRelation is where Bind creates a model's table.
 func bindRelation(m *models.Model) models.Relation {
 	if m.Config.Materialized == models.Ephemeral {
@@ -678,8 +667,8 @@ func bindRelation(m *models.Model) models.Relation {
 }
 
 // add hands a freshly analysed model over to DuckDB, after creating the
-// models and seeds it reads whose columns are known and that DuckDB does
-// not have yet.
+// models, seeds and sources it reads whose columns and types are known and
+// that DuckDB does not have yet.
 func (b *binding) add(res *Result, m *models.Model, a *ModelAnalysis, query string, reads []models.Relation) {
 	for _, id := range a.Reads {
 		if b.created[id] {
@@ -694,16 +683,11 @@ func (b *binding) add(res *Result, m *models.Model, a *ModelAnalysis, query stri
 			}
 			step = models.BindStep{Relation: bindRelation(n), Columns: pa.Columns}
 		case *models.Seed:
-			r := res.state.catalog.Relation(n.Relation.Schema, n.Relation.Name)
-			if r == nil || len(r.Columns) == 0 || r.Columns[0].Type == "" {
-				continue
-			}
-			cols := make([]models.Column, len(r.Columns))
-			for i, c := range r.Columns {
-				cols[i] = models.Column{Name: c.Name, DataType: c.Type}
-			}
-			step = models.BindStep{Relation: n.Relation, Columns: cols}
-		default:
+			step = catalogStep(res.state.catalog, n.Relation)
+		case *models.Source:
+			step = catalogStep(res.state.catalog, n.Relation)
+		}
+		if step.Columns == nil {
 			continue
 		}
 		b.created[id] = true
@@ -711,6 +695,23 @@ func (b *binding) add(res *Result, m *models.Model, a *ModelAnalysis, query stri
 	}
 	b.created[m.UniqueID(res.Project.Name)] = true
 	b.queue <- bindQuery{name: m.Name, step: models.BindStep{Relation: bindRelation(m), Query: query, Reads: reads}}
+}
+
+// catalogStep creates rel with the columns the catalog knows, when it
+// knows all their types (a described source, a seed DuckDB has read).
+func catalogStep(cat *catalog, rel models.Relation) models.BindStep {
+	r := cat.Relation(rel.Schema, rel.Name)
+	if r == nil || len(r.Columns) == 0 {
+		return models.BindStep{}
+	}
+	cols := make([]models.Column, len(r.Columns))
+	for i, c := range r.Columns {
+		if c.Type == "" {
+			return models.BindStep{}
+		}
+		cols[i] = models.Column{Name: c.Name, DataType: c.Type}
+	}
+	return models.BindStep{Relation: rel, Columns: cols}
 }
 
 // stop ends the binding and drops what it found.

@@ -112,6 +112,8 @@ func TestBindReadsTypedParents(t *testing.T) {
 		"models/e.sql": "{{ config \"materialized\" \"ephemeral\" }}select id, amount + 1 as amount from {{ ref \"a\" }}\n",
 		// kiln does not type gcd (DuckDB: BIGINT), so DuckDB binds b.
 		"models/b.sql": "select e.id, gcd(e.id, 6) as h, e.amount from {{ ref \"e\" }} as e\n",
+		// And c reads the source itself.
+		"models/c.sql": "select gcd(id, 6) as g from {{ source \"raw\" \"orders\" }}\n",
 	})
 	check := func(when string) {
 		p := duckdb.NewParser()
@@ -135,6 +137,9 @@ func TestBindReadsTypedParents(t *testing.T) {
 		want := []models.Column{{Name: "id", DataType: "INTEGER"}, {Name: "h", DataType: "BIGINT"}, {Name: "amount", DataType: "DECIMAL(18,2)"}}
 		if diff := cmp.Diff(want, columnsOf(b)); diff != "" {
 			t.Errorf("%s: model b's columns (-want +got):\n%s", when, diff)
+		}
+		if diff := cmp.Diff([]models.Column{{Name: "g", DataType: "BIGINT"}}, columnsOf(res.Analysis("c"))); diff != "" {
+			t.Errorf("%s: model c's columns (-want +got):\n%s", when, diff)
 		}
 	}
 	check("cold")
