@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/kiln-sql/kiln/compiler"
-	"github.com/kiln-sql/kiln/dialects/duckdb"
 )
 
 // benchProject is a generated project, e.g.
@@ -24,17 +23,7 @@ func benchProject(b *testing.B) string {
 	return dir
 }
 
-func compileWithAnalysis(b *testing.B, dir string) {
-	p := duckdb.NewParser()
-	defer p.Close()
-	res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if res.Diagnostics.HasErrors() {
-		b.Fatal(res.Diagnostics)
-	}
-}
+func compileWithAnalysis(b *testing.B, dir string) { compileClean(b, compiler.Options{Dir: dir}) }
 
 // BenchmarkAnalysisCold compiles with an empty analysis cache: every model
 // is parsed, analysed and bound.

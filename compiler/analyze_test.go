@@ -29,6 +29,42 @@ func writeProject(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// compileAnalysed compiles opts.Dir with DuckDB's parser wired in, as
+// cmd/kiln does. Problems in the project are left to the caller; failing
+// to read it fails the test.
+func compileAnalysed(tb testing.TB, opts compiler.Options) *compiler.Result {
+	tb.Helper()
+	p := duckdb.NewParser()
+	defer p.Close()
+	opts.Analyzer = p
+	res, err := compiler.Compile(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+// compileClean is compileAnalysed of a project that must have no errors.
+func compileClean(tb testing.TB, opts compiler.Options) *compiler.Result {
+	tb.Helper()
+	res := compileAnalysed(tb, opts)
+	if res.Diagnostics.HasErrors() {
+		tb.Fatal(res.Diagnostics)
+	}
+	return res
+}
+
+// rawOrdersSource declares raw.orders with typed columns.
+const rawOrdersSource = `sources:
+  - name: raw
+    schema: raw
+    tables:
+      - name: orders
+        columns:
+          - { name: id, data_type: integer }
+          - { name: amount, data_type: "decimal(10,2)" }
+`
+
 const directHint = `use {{ ref "…" }} or declare it as a source and use {{ source "…" "…" }}, so that kiln knows the dependency`
 
 // TestAnalysisAcrossBatches analyses a project of more models than one
@@ -38,17 +74,9 @@ const directHint = `use {{ ref "…" }} or declare it as a source and use {{ sou
 // overlapped); then compiles again from the cache and expects the same.
 func TestAnalysisAcrossBatches(t *testing.T) {
 	files := map[string]string{
-		"kiln.yml": "name: p\ndialect: duckdb\n",
-		"models/sources.yml": `sources:
-  - name: raw
-    schema: raw
-    tables:
-      - name: orders
-        columns:
-          - { name: id, data_type: integer }
-          - { name: amount, data_type: "decimal(10,2)" }
-`,
-		"models/m000.sql": "select id, amount from {{ source \"raw\" \"orders\" }}\n",
+		"kiln.yml":           "name: p\ndialect: duckdb\n",
+		"models/sources.yml": rawOrdersSource,
+		"models/m000.sql":    "select id, amount from {{ source \"raw\" \"orders\" }}\n",
 	}
 	// Mostly a chain m000 → m001 → …, except that m040 has a syntax error
 	// and m041 reads it; m042 reads a column m039 lacks; m043 goes on from
@@ -77,12 +105,7 @@ func TestAnalysisAcrossBatches(t *testing.T) {
 	dir := writeProject(t, files)
 	compile := func() (*compiler.Result, []string) {
 		t.Helper()
-		p := duckdb.NewParser()
-		defer p.Close()
-		res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := compileAnalysed(t, compiler.Options{Dir: dir})
 		var diags []string
 		for _, d := range res.Diagnostics {
 			diags = append(diags, d.Error())

@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kiln-sql/kiln/compiler"
-	"github.com/kiln-sql/kiln/dialects/duckdb"
 	"github.com/kiln-sql/kiln/internal/projectgen"
 	"github.com/kiln-sql/kiln/models"
 )
@@ -38,16 +37,7 @@ func TestInferredTypesMatchBinding(t *testing.T) {
 					t.Fatal(err)
 				}
 				os.RemoveAll(filepath.Join(dir, "target"))
-				p := duckdb.NewParser()
-				defer p.Close()
-				res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p, BindAll: bindAll})
-				if err != nil {
-					t.Fatal(err)
-				}
-				if res.Diagnostics.HasErrors() {
-					t.Fatalf("compile: %v", res.Diagnostics)
-				}
-				return res
+				return compileClean(t, compiler.Options{Dir: dir, BindAll: bindAll})
 			}
 			bound, inferred := compile(true), compile(false)
 			typed, total := 0, 0
@@ -98,33 +88,17 @@ func columnsOf(a *compiler.ModelAnalysis) []models.Column {
 // those itself (cold) or took them from the cache (after an edit).
 func TestBindReadsTypedParents(t *testing.T) {
 	dir := writeProject(t, map[string]string{
-		"kiln.yml": "name: p\ndialect: duckdb\n",
-		"models/sources.yml": `sources:
-  - name: raw
-    schema: raw
-    tables:
-      - name: orders
-        columns:
-          - { name: id, data_type: integer }
-          - { name: amount, data_type: "decimal(10,2)" }
-`,
-		"models/a.sql": "select id, amount * 2 as amount from {{ source \"raw\" \"orders\" }}\n",
-		"models/e.sql": "{{ config \"materialized\" \"ephemeral\" }}select id, amount + 1 as amount from {{ ref \"a\" }}\n",
+		"kiln.yml":           "name: p\ndialect: duckdb\n",
+		"models/sources.yml": rawOrdersSource,
+		"models/a.sql":       "select id, amount * 2 as amount from {{ source \"raw\" \"orders\" }}\n",
+		"models/e.sql":       "{{ config \"materialized\" \"ephemeral\" }}select id, amount + 1 as amount from {{ ref \"a\" }}\n",
 		// kiln does not type gcd (DuckDB: BIGINT), so DuckDB binds b.
 		"models/b.sql": "select e.id, gcd(e.id, 6) as h, e.amount from {{ ref \"e\" }} as e\n",
 		// And c reads the source itself.
 		"models/c.sql": "select gcd(id, 6) as g from {{ source \"raw\" \"orders\" }}\n",
 	})
 	check := func(when string) {
-		p := duckdb.NewParser()
-		defer p.Close()
-		res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Diagnostics.HasErrors() {
-			t.Fatalf("%s: %v", when, res.Diagnostics)
-		}
+		res := compileClean(t, compiler.Options{Dir: dir})
 		for _, name := range []string{"a", "e"} {
 			if a := res.Analysis(name); !a.TypesInferred {
 				t.Errorf("%s: model %s was not typed by kiln", when, name)
@@ -165,16 +139,7 @@ func TestUpstreamTypesInvalidateCache(t *testing.T) {
 	})
 	types := func(when string) []models.Column {
 		t.Helper()
-		p := duckdb.NewParser()
-		defer p.Close()
-		res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Diagnostics.HasErrors() {
-			t.Fatalf("%s: %v", when, res.Diagnostics)
-		}
-		return columnsOf(res.Analysis("m"))
+		return columnsOf(compileClean(t, compiler.Options{Dir: dir}).Analysis("m"))
 	}
 	want := func(when string, got []models.Column, twice, rate string) {
 		t.Helper()

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/kiln-sql/kiln/compiler"
-	"github.com/kiln-sql/kiln/dialects/duckdb"
 )
 
 // TestSingularTestsAreTranspiled: a project written for DuckDB and run on
@@ -24,12 +23,7 @@ profile:
 		"tests/amount_halves.sql":  "select id from {{ ref \"orders\" }} where amount // 2 <> 3 qualify row_number() over (order by id) = 1\n",
 		"tests/untranslatable.sql": "select id from {{ ref \"orders\" }} where list_sort([amount])[1] > 100\n",
 	})
-	p := duckdb.NewParser()
-	defer p.Close()
-	res, err := compiler.Compile(compiler.Options{Dir: dir, Analyzer: p})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := compileAnalysed(t, compiler.Options{Dir: dir})
 	var errs []string
 	for _, d := range res.Diagnostics.Errors() {
 		errs = append(errs, d.Error())
