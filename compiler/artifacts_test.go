@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kiln-sql/kiln/compiler/sqlast"
+	"github.com/kiln-sql/kiln/models"
 )
 
 func compileExample(t *testing.T) *Result {
@@ -63,5 +66,32 @@ func TestManifestIsDeterministic(t *testing.T) {
 		if diff := cmp.Diff(string(first), b.String()); diff != "" {
 			t.Fatalf("compile %d gave another manifest (-first +now):\n%s", i+1, diff)
 		}
+	}
+}
+
+// TestEncodeCompactMatchesEncodingJSON: the manifest is encoded with
+// goccy/go-json for speed, and must stay the bytes encoding/json writes.
+func TestEncodeCompactMatchesEncodingJSON(t *testing.T) {
+	full := true
+	node := ManifestNode{
+		UniqueID: "model.p.a", ResourceType: "model", Name: "a", FQN: []string{"p", "a"},
+		Config: models.Config{Materialized: models.Table, Tags: []string{"x"}, FullRefresh: &full,
+			PersistDocs: map[string]bool{"z": true, "a": false}, ColumnTypes: map[string]string{"b": "int", "a": "<text>"}},
+		Columns:       []models.Column{{Name: "id", DataType: "integer", Tests: []string{"unique"}}},
+		CompiledCode:  "select a < b and c > d & 'é\u2028'\n",
+		ColumnLineage: map[string][]sqlast.ColumnSource{"b": {{Relation: "model.p.x", Column: "b"}}, "a": {}},
+	}
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(node); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := encodeCompact(&got, node); err != nil {
+		t.Fatal(err)
+	}
+	if got.String()+"\n" != want.String() {
+		t.Errorf("goccy/go-json:\n%s\nencoding/json:\n%s", got.String(), want.String())
 	}
 }
