@@ -95,3 +95,23 @@ func TestEncodeCompactMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("goccy/go-json:\n%s\nencoding/json:\n%s", got.String(), want.String())
 	}
 }
+
+// TestRenderAfterCompile: Compile keeps only incremental models' templates.
+// They render again for an incremental run; asking the same of another
+// model is an error, not a crash.
+func TestRenderAfterCompile(t *testing.T) {
+	res := compileExample(t)
+	sql, err := res.Render("order_payments", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sql == res.Compiled["order_payments"] {
+		t.Errorf("the incremental rendering is the full one:\n%s", sql)
+	}
+	if sql, err := res.Render("customers", false); err != nil || sql != res.Compiled["customers"] {
+		t.Errorf("Render(customers, false) = %q, %v; want the compiled SQL", sql, err)
+	}
+	if _, err := res.Render("customers", true); err == nil {
+		t.Error("Render(customers, true): no error for a model whose template was dropped")
+	}
+}
