@@ -252,6 +252,7 @@ func (res *Result) WriteArtifacts(targetDir string, names []string) error {
 		}
 		sums[i] = mf.Nodes[m.UniqueID(res.Project.Name)].CompiledChecksum.Checksum
 		file := filepath.Join(compiledDir, filepath.FromSlash(m.Path))
+		res.wrote("compiled/" + m.Path)
 		if index[m.Path] == sums[i] {
 			if fi, err := os.Stat(file); err == nil && fi.Size() == int64(len(sql)) {
 				return
@@ -274,7 +275,11 @@ func (res *Result) WriteArtifacts(targetDir string, names []string) error {
 		return err
 	}
 	defer Phase("wait manifest")
-	return <-manifestDone
+	if err := <-manifestDone; err != nil {
+		return err
+	}
+	res.wrote("manifest.json")
+	return nil
 }
 
 // indexFile records the checksum of every compiled file kiln wrote.

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -47,6 +46,13 @@ type Result struct {
 	manifestOnce sync.Once
 	manifest     *Manifest
 	against      *attachedState // --state: the run compared with (state.go)
+
+	// For the stamp (stamp.go): the environment variables read, the first
+	// volatile function a template calls, and the files written.
+	envRec    *envRecorder
+	volatile  string
+	outputsMu sync.Mutex
+	outputs   []string
 }
 
 // identRE is what a model or seed name may look like: kiln uses names as
@@ -62,6 +68,8 @@ func Compile(opts Options) (*Result, error) {
 		env = os.LookupEnv
 	}
 	res := &Result{Compiled: map[string]string{}, byID: map[string]any{}}
+	res.envRec = &envRecorder{lookup: env, names: map[string]bool{}}
+	env = res.envRec.get
 	Phase("start")
 	p, pf, secrets, diags := loadProjectFile(opts, env)
 	res.Diagnostics = diags
@@ -75,11 +83,16 @@ func Compile(opts Options) (*Result, error) {
 	}
 	sort.Strings(res.Secrets)
 
-	files, err := findFiles(opts.Dir)
-	if err != nil {
-		return nil, fmt.Errorf("reading project files: %w", err)
+	in := opts.Inputs
+	if in == nil || in.dir != opts.Dir {
+		files, err := findFiles(opts.Dir)
+		if err != nil {
+			return nil, fmt.Errorf("reading project files: %w", err)
+		}
+		in = &Inputs{dir: opts.Dir, files: files}
 	}
-	read := func(rel string) ([]byte, error) { return os.ReadFile(filepath.Join(opts.Dir, filepath.FromSlash(rel))) }
+	defer in.release()
+	files, read := in.files, in.read
 	expectModels(len(files.Models))
 
 	// Parse models in parallel: this is the bulk of the work. Reading a
@@ -97,6 +110,9 @@ func Compile(opts Options) (*Result, error) {
 		sums[i] = sha(raws[i]).Checksum
 		parsed[i] = parseTemplate(files.Models[i], raws[i])
 	})
+	for _, pt := range parsed {
+		res.noteVolatile(pt)
+	}
 	Phase("read and parse templates")
 	boundHeap()
 	macros := make([]*parsedTemplate, 0, len(files.Macros))
@@ -108,6 +124,7 @@ func Compile(opts Options) (*Result, error) {
 		}
 		pt := parseTemplate(f, string(data))
 		res.Diagnostics = append(res.Diagnostics, pt.Diags...)
+		res.noteVolatile(pt)
 		macros = append(macros, pt)
 		for name := range pt.Trees {
 			if name == f {

@@ -46,6 +46,9 @@ type Options struct {
 	// BindAll has DuckDB bind every model's types, even those kiln's own
 	// analysis knows; tests compare the two.
 	BindAll bool
+	// Inputs are the project's files already read (ReadInputs); nil reads
+	// them from Dir. Compile releases their content when done.
+	Inputs *Inputs
 }
 
 // Dialect is what the compiler needs to know of the target's SQL dialect.

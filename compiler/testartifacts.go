@@ -96,6 +96,7 @@ func (res *Result) WriteTestArtifacts(targetDir string, ids []string) error {
 		}
 		sql := res.CompiledTests[ids[i]]
 		file := filepath.Join(targetDir, "compiled", filepath.FromSlash(rel))
+		res.wrote("compiled/" + rel)
 		if old, err := os.ReadFile(file); err == nil && string(old) == sql {
 			return
 		}

@@ -846,6 +846,7 @@ func (tc *testCompiler) singular(files []string, read func(string) ([]byte, erro
 			continue
 		}
 		pt := parseTemplate(rel, string(data))
+		tc.res.noteVolatile(pt)
 		if len(pt.Diags) > 0 {
 			tc.diags = append(tc.diags, pt.Diags...)
 			continue

@@ -40,6 +40,11 @@ func (a *app) load() (*project, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.loadWith(opts)
+}
+
+// loadWith is load with options already read.
+func (a *app) loadWith(opts compiler.Options) (*project, error) {
 	pr := a.newPrinter()
 	res, err := compiler.Compile(opts)
 	if err != nil {
@@ -48,12 +53,7 @@ func (a *app) load() (*project, error) {
 	pr.secrets = res.Secrets
 	targetDir := filepath.Join(opts.Dir, "target")
 	if res.Project != nil {
-		if err := os.MkdirAll(targetDir, 0o755); err == nil {
-			if f, err := os.Create(filepath.Join(targetDir, "kiln.log")); err == nil {
-				pr.log = f
-				fmt.Fprintf(f, "kiln %s: %s\n", compiler.Version, strings.Join(a.args, " "))
-			}
-		}
+		a.openLog(pr, targetDir)
 	}
 	pr.diagnostics(res.Diagnostics)
 	if res.Diagnostics.HasErrors() {
@@ -67,6 +67,17 @@ func (a *app) load() (*project, error) {
 		return nil, err
 	}
 	return &project{opts: opts, res: res, printer: pr, target: targetDir}, nil
+}
+
+// openLog starts target/kiln.log with the command line.
+func (a *app) openLog(pr *printer, targetDir string) {
+	if err := os.MkdirAll(targetDir, 0o755); err != nil {
+		return
+	}
+	if f, err := os.Create(filepath.Join(targetDir, "kiln.log")); err == nil {
+		pr.log = f
+		fmt.Fprintf(f, "kiln %s: %s\n", compiler.Version, strings.Join(a.args, " "))
+	}
 }
 
 func (pr *printer) close() {
@@ -150,18 +161,44 @@ func (p *project) modelNames(ids []string) []string {
 
 func (a *app) compileCommand() *cobra.Command {
 	var sel selection
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "compile",
 		Short: "Render and check the selected models; write target/compiled and target/manifest.json",
 		Long: `compile renders every model's template, checks the dependency graph and
 writes the SQL each selected model will run to target/compiled/<model path>,
-and the whole project to target/manifest.json. It touches no database.`,
+and the whole project to target/manifest.json. It touches no database.
+
+When nothing compile reads has changed since the last compile (kiln itself,
+the flags, kiln.yml, every model, macro, properties file, seed and test, and
+the environment variables the project reads) and nothing has touched what it
+wrote, compile says so and leaves target/ as it is; --force compiles anyway.`,
 		Example: `  kiln compile
   kiln compile --select stg_orders+
   cat target/compiled/models/marts/customers.sql`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := a.load()
+			opts, err := a.options()
+			if err != nil {
+				return err
+			}
+			targetDir := filepath.Join(opts.Dir, "target")
+			key := ""
+			if a.g.state == "" && !a.g.deferState {
+				// Hashing the inputs costs a fraction of compiling them; an
+				// unreadable project compiles below, to report why.
+				if in, _ := compiler.ReadInputs(opts, sel.stampArgs()...); in != nil {
+					key, opts.Inputs = in.Key, in
+				}
+				compiler.Phase("read inputs")
+				if st := compiler.ReadStamp(targetDir); !force && st.UpToDate(key, opts.Env, targetDir) {
+					return a.upToDate(st, targetDir)
+				}
+			}
+			if err := compiler.RemoveStamp(targetDir); err != nil {
+				return fmt.Errorf("removing the last compile's stamp: %w", err)
+			}
+			p, err := a.loadWith(opts)
 			if err != nil {
 				return err
 			}
@@ -184,17 +221,48 @@ and the whole project to target/manifest.json. It touches no database.`,
 			if err := <-testsWritten; err != nil {
 				return fmt.Errorf("writing artifacts: %w", err)
 			}
-			tests := ""
+			summary := fmt.Sprintf("%d %s", len(names), plural(len(names), "model", "models"))
 			if n := len(ids) - len(names); n > 0 {
-				tests = fmt.Sprintf(" and %d %s", n, plural(n, "test", "tests"))
+				summary += fmt.Sprintf(" and %d %s", n, plural(n, "test", "tests"))
 			}
 			compiler.Phase("test artifacts")
-			p.printer.summaryLine("compiled %d %s%s to target/compiled; wrote target/manifest.json", len(names), plural(len(names), "model", "models"), tests)
+			why, err := p.res.WriteStamp(p.target, key, summary, "graph.dot")
+			compiler.Phase("stamp")
+			if err != nil {
+				p.printer.emit("warn", fmt.Sprintf("warning: the next compile cannot tell whether it is up to date: %v", err), nil)
+			} else if why != "" && key != "" {
+				p.printer.info("the next compile will compile again: %s", why)
+			}
+			p.printer.summaryLine("compiled %s to target/compiled; wrote target/manifest.json", summary)
 			return nil
 		},
 	}
 	sel.register(cmd)
+	cmd.Flags().BoolVar(&force, "force", false, "compile even when nothing changed since the last compile")
 	return cmd
+}
+
+// stampArgs are the flags that change what compile writes.
+func (s *selection) stampArgs() []string {
+	out := []string{"compile"}
+	for _, v := range s.selects {
+		out = append(out, "--select="+v)
+	}
+	for _, v := range s.excludes {
+		out = append(out, "--exclude="+v)
+	}
+	return out
+}
+
+// upToDate reports a compile that had nothing to do, with the warnings the
+// last one printed.
+func (a *app) upToDate(st *compiler.Stamp, targetDir string) error {
+	pr := a.newPrinter()
+	a.openLog(pr, targetDir)
+	defer pr.close()
+	pr.diagnostics(st.Diagnostics)
+	pr.summaryLine("compiled %s: nothing changed since the last compile; target/compiled and target/manifest.json are up to date", st.Summary)
+	return nil
 }
 
 func plural(n int, one, many string) string {
