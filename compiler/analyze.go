@@ -219,9 +219,13 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 		// a tenth of the time, for memory that is given back after.
 		defer bulkAnalysis()()
 	}
+	analysed := 0
 	perr := parseModels(ctx, az, todo, raw, func(m *models.Model, t parsed) {
 		upTo(m)
 		next++
+		if analysed++; analysed%64 == 0 {
+			boundHeap() // what the analysis keeps grows with every model
+		}
 		a := &ModelAnalysis{Key: keys[m.UniqueID(p.Name)]}
 		switch {
 		case t.err != nil:

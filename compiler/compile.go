@@ -302,6 +302,21 @@ func Compile(opts Options) (*Result, error) {
 		}
 	}
 	res.rendered = maps.Clone(raw)
+	// Only an incremental model is rendered again (by Render, for its
+	// incremental runs), and a model under a unit test (with its inputs in
+	// place of its parents); the other models' parse trees, which hold a
+	// copy of every template, can go before the analysis needs memory.
+	unitTested := map[string]bool{}
+	for _, f := range props.files {
+		for _, u := range f.UnitTests {
+			unitTested[u.Model] = true
+		}
+	}
+	for name := range r.trees {
+		if m := r.models[name]; !unitTested[name] && (m == nil || m.Config.Materialized != models.Incremental) {
+			delete(r.trees, name)
+		}
+	}
 	Phase("render")
 	boundHeap()
 	res.Diagnostics = append(res.Diagnostics, res.analyze(opts, raw)...)
@@ -322,9 +337,8 @@ func Compile(opts Options) (*Result, error) {
 	}
 	res.Diagnostics = append(res.Diagnostics, res.compileTests(files.Tests, read, trees, macroDefs, disabled)...)
 	res.Diagnostics = res.Diagnostics.Sort()
-	// Only an incremental model is rendered again (by Render, for its
-	// incremental runs); the other models' parse trees, a copy of every
-	// template, can go.
+	// Singular tests' trees and the unit-tested models' are not needed
+	// again.
 	for name := range r.trees {
 		if m := r.models[name]; m == nil || m.Config.Materialized != models.Incremental {
 			delete(r.trees, name)
