@@ -20,7 +20,9 @@ func (res *Result) Universe() selector.Universe {
 		nodes[m.UniqueID(p.Name)] = fileNode(m.UniqueID(p.Name), m.Name, models.ResourceModel, m.Path, "models", m.Config)
 	}
 	for _, s := range p.Seeds {
-		nodes[s.UniqueID(p.Name)] = fileNode(s.UniqueID(p.Name), s.Name, models.ResourceSeed, s.Path, "seeds", s.Config)
+		n := fileNode(s.UniqueID(p.Name), s.Name, models.ResourceSeed, s.Path, "seeds", s.Config)
+		n.Config["materialized"] = []string{"seed"} // as dbt reports seeds
+		nodes[s.UniqueID(p.Name)] = n
 	}
 	for _, s := range p.Sources {
 		id := s.UniqueID(p.Name)
@@ -65,10 +67,8 @@ func testFQN(project string, t *models.Test) []string {
 }
 
 func testConfigMap(c models.Config) map[string][]string {
-	m := map[string][]string{"materialized": {string(c.Materialized)}, "tags": c.Tags, "severity": {c.Severity}}
-	if c.StoreFailures != nil {
-		m["store_failures"] = []string{strconv.FormatBool(*c.StoreFailures)}
-	}
+	m := configMap(c)
+	m["severity"] = []string{c.Severity}
 	return m
 }
 
@@ -78,28 +78,46 @@ func (res *Result) Select(selects, excludes []string, opts selector.Options) ([]
 	return selector.Select(res.Universe(), selects, excludes, opts)
 }
 
+// configMap flattens a config for config.<key>: selectors, with dbt's key
+// names; nested keys are joined with dots (contract.enforced).
 func configMap(c models.Config) map[string][]string {
+	b := strconv.FormatBool
 	m := map[string][]string{
-		"materialized": {string(c.Materialized)},
-		"tags":         c.Tags,
+		"materialized":      {string(c.Materialized)},
+		"tags":              c.Tags,
+		"enabled":           {b(c.Enabled)},
+		"contract.enforced": {b(c.Contract.Enforced)},
 	}
-	if c.Schema != "" {
-		m["schema"] = []string{c.Schema}
+	set := func(key string, v ...string) {
+		if len(v) > 0 && (len(v) > 1 || v[0] != "") {
+			m[key] = v
+		}
 	}
-	if c.Alias != "" {
-		m["alias"] = []string{c.Alias}
+	set("schema", c.Schema)
+	set("alias", c.Alias)
+	set("unique_key", c.UniqueKey...)
+	set("incremental_strategy", c.IncrementalStrategy)
+	set("on_schema_change", c.OnSchemaChange)
+	set("pre_hook", c.PreHook...)
+	set("post_hook", c.PostHook...)
+	set("severity", c.Severity)
+	set("where", c.Where)
+	set("error_if", c.ErrorIf)
+	set("warn_if", c.WarnIf)
+	if c.FullRefresh != nil {
+		set("full_refresh", b(*c.FullRefresh))
 	}
-	if len(c.UniqueKey) > 0 {
-		m["unique_key"] = c.UniqueKey
+	if c.StoreFailures != nil {
+		set("store_failures", b(*c.StoreFailures))
 	}
-	if c.IncrementalStrategy != "" {
-		m["incremental_strategy"] = []string{c.IncrementalStrategy}
+	if c.Limit != nil {
+		set("limit", strconv.Itoa(*c.Limit))
 	}
-	if c.OnSchemaChange != "" {
-		m["on_schema_change"] = []string{c.OnSchemaChange}
+	for k, v := range c.PersistDocs {
+		set("persist_docs."+k, b(v))
 	}
-	if c.Contract.Enforced {
-		m["contract.enforced"] = []string{"true"}
+	for k, v := range c.ColumnTypes {
+		set("column_types."+k, v)
 	}
 	return m
 }

@@ -100,10 +100,16 @@ func (s *selector) filter(keep func(Node) bool) []string {
 // from the closest of candidates (deduplicated here).
 func noMatch(c criterion, value string, candidates []string) *Error {
 	slices.Sort(candidates)
-	return &Error{
-		Message: "no node matches " + strconv.Quote(c.explicit),
-		Hint:    suggest.Hint(value, slices.Compact(candidates)),
+	candidates = slices.Compact(candidates)
+	hint := suggest.Hint(value, candidates)
+	switch {
+	case hint != "":
+	case len(candidates) > 0 && len(candidates) <= 8:
+		hint = "the project has " + list(candidates, "and")
+	default:
+		hint = "kiln ls --output name lists every node"
 	}
+	return &Error{Message: "no node matches " + strconv.Quote(c.explicit), Hint: hint}
 }
 
 // fqn selects by name or fully qualified name, as dbt's default method:

@@ -159,7 +159,7 @@ func (s *selector) intersection(flag, term string, indirect bool, errs *[]error)
 			failed = true
 			continue
 		}
-		if c, err := parseCriterion(raw); err == nil && mayBeEmpty(c.method) {
+		if c, err := parseCriterion(raw); err == nil && (c.method == "state" || c.method == "result") {
 			optional = true
 		}
 		got, err := s.criterion(raw, indirect)
@@ -184,7 +184,7 @@ func (s *selector) intersection(flag, term string, indirect bool, errs *[]error)
 		}
 		out = next
 	}
-	if len(out) == 0 && !optional {
+	if len(out) == 0 && len(parts) > 1 && !optional {
 		*errs = append(*errs, &Error{
 			Flag:    flag,
 			Expr:    term,

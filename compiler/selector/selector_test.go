@@ -253,7 +253,9 @@ func TestSelectErrors(t *testing.T) {
 		{name: "source table written as a model", selects: []string{"payments"},
 			want: `--select "payments": no node matches "payments"`, hint: `did you mean "source:raw.payments"?`},
 		{name: "wildcard matching nothing", selects: []string{"xyz_*"},
-			want: `--select "xyz_*": no node matches "xyz_*"`},
+			want: `--select "xyz_*": no node matches "xyz_*"`, hint: "kiln ls --output name lists every node"},
+		{name: "tag far from every tag", selects: []string{"tag:zzzzzz"},
+			want: `--select "tag:zzzzzz": no node matches "tag:zzzzzz"`, hint: `the project has "finance", "lookup", "nightly", "raw" and "staging"`},
 		{name: "misspelt in exclude", selects: []string{"orders"}, excludes: []string{"stg_ordrs"},
 			want: `--exclude "stg_ordrs": no node matches "stg_ordrs"`, hint: `did you mean "stg_orders"?`},
 		{name: "misspelt tag", selects: []string{"tag:nightyl"},
@@ -366,5 +368,28 @@ func TestSelectWithoutGraph(t *testing.T) {
 	}
 	if diff := cmp.Diff(names("orders", "relationships_orders_customer_id", "test_orders_totals"), short(u, got)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A method whose values are a fixed list selects nothing without an error
+// when no node has the value: a project without unit tests is not a typo.
+func TestEnumeratedMethodsMayBeEmpty(t *testing.T) {
+	u := Universe{Nodes: map[string]Node{
+		"model.p.a": {ID: "model.p.a", Name: "a", ResourceType: "model", Package: "p", FQN: []string{"p", "a"}},
+	}, Graph: dag.New[string]()}
+	u.Graph.Add("model.p.a")
+	for _, tt := range []struct{ selects, excludes []string }{
+		{selects: []string{"test_type:unit"}},
+		{selects: []string{"resource_type:unit_test"}},
+		{selects: []string{"resource_type:seed"}},
+		{excludes: []string{"test_type:unit"}},
+	} {
+		got, err := Select(u, tt.selects, tt.excludes, Options{})
+		if err != nil {
+			t.Errorf("Select(%q, %q): %v", tt.selects, tt.excludes, err)
+		}
+		if len(tt.excludes) > 0 && len(got) != 1 {
+			t.Errorf("Select(%q, %q) = %q, want the model", tt.selects, tt.excludes, got)
+		}
 	}
 }

@@ -34,8 +34,16 @@ var stateValues = []string{
 var resultValues = []string{"error", "fail", "pass", "skipped", "success", "warn"}
 
 // mayBeEmpty says whether a method may select nothing without it being an
-// error: "nothing changed" and "nothing failed" are answers, not typos.
-func mayBeEmpty(method string) bool { return method == "state" || method == "result" }
+// error: "nothing changed", "nothing failed" and "no unit tests" are
+// answers, not typos. (The methods whose values are names, where nothing
+// usually means a typo, stay errors with a hint.)
+func mayBeEmpty(method string) bool {
+	switch method {
+	case "state", "result", "resource_type", "test_type":
+		return true
+	}
+	return false
+}
 
 // needState is the error of state: and result: without --state.
 func needState(method string) *Error {

@@ -22,6 +22,12 @@ target keeps its database file there: clean deletes the data it holds.`,
 				return err
 			}
 			dir := filepath.Join(opts.Dir, "target")
+			if _, err := os.Lstat(dir); os.IsNotExist(err) {
+				if !a.g.quiet {
+					fmt.Fprintf(cmd.OutOrStdout(), "nothing to remove: %s does not exist\n", dir)
+				}
+				return nil
+			}
 			if err := os.RemoveAll(dir); err != nil {
 				return fmt.Errorf("removing %s: %w", dir, err)
 			}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"strings"
 
@@ -41,7 +42,7 @@ func (e usageError) Unwrap() error { return e.err }
 type globals struct {
 	projectDir string
 	target     string
-	vars       string
+	vars       []string
 	threads    int
 	quiet      bool
 	logFormat  string
@@ -72,7 +73,7 @@ type app struct {
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{engines: map[string]dialects.Engine{"duckdb": duckdb.New(), "postgres": postgres.New()}, args: args, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
 	root := a.rootCommand()
-	root.SetArgs(args)
+	root.SetArgs(spreadSelectors(args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -97,6 +98,33 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "kiln: %v\n", err)
 	return ExitFailure
+}
+
+// spreadSelectors lets --select and --exclude take several values, as
+// dbt's do: "--select a b --exclude c" becomes "--select a --select b
+// --exclude c". A value ends at the next flag.
+func spreadSelectors(args []string) []string {
+	out := make([]string, 0, len(args))
+	flag := ""       // the selector flag the words that follow belong to
+	pending := false // the next word is the flag's own value
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return append(out, args[i:]...)
+		case pending:
+			pending = false
+		case a == "-s" || a == "--select" || a == "--exclude":
+			flag, pending = a, true
+		case strings.HasPrefix(a, "--select=") || strings.HasPrefix(a, "--exclude="):
+			flag, _, _ = strings.Cut(a, "=")
+		case strings.HasPrefix(a, "-"):
+			flag = ""
+		case flag != "":
+			out = append(out, flag)
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // isCobraUsage recognises cobra's own argument and flag errors, which it
@@ -130,7 +158,7 @@ default) or PostgreSQL.`,
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.projectDir, "project-dir", "", "the project directory (default: the current directory or the nearest parent with kiln.yml)")
 	f.StringVar(&a.g.target, "target", "", "the target of kiln.yml's profile to use")
-	f.StringVar(&a.g.vars, "vars", "", `variables as YAML or JSON, e.g. --vars 'start_date: "2024-01-01"'`)
+	f.StringArrayVar(&a.g.vars, "vars", nil, `variables as YAML or JSON, e.g. --vars 'start_date: "2024-01-01"'; repeatable, later values win`)
 	f.IntVar(&a.g.threads, "threads", 0, "how many models to build at once (default: the target's threads)")
 	f.BoolVarP(&a.g.quiet, "quiet", "q", false, "print only errors and the summary")
 	f.StringVar(&a.g.logFormat, "log-format", "text", "text or json")
@@ -160,13 +188,21 @@ func (a *app) options() (compiler.Options, error) {
 		return compiler.Options{}, usageError{fmt.Errorf("%w (use --project-dir, or kiln init DIR to start one)", err)}
 	}
 	var vars map[string]any
-	if strings.TrimSpace(a.g.vars) != "" {
-		if vars, err = compiler.ParseVars(a.g.vars); err != nil {
+	for _, v := range a.g.vars {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		m, err := compiler.ParseVars(v)
+		if err != nil {
 			return compiler.Options{}, usageError{fmt.Errorf("--vars is not YAML or JSON: %v", err)}
 		}
-		if vars == nil {
+		if m == nil {
 			return compiler.Options{}, usageError{fmt.Errorf("--vars needs a mapping, e.g. --vars 'start_date: 2024-01-01'")}
 		}
+		if vars == nil {
+			vars = map[string]any{}
+		}
+		maps.Copy(vars, m)
 	}
 	if a.g.threads < 0 {
 		return compiler.Options{}, usageError{fmt.Errorf("--threads must be positive")}

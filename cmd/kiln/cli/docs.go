@@ -14,7 +14,9 @@ func (a *app) docsCommand() *cobra.Command {
 	docs := &cobra.Command{
 		Use:   "docs",
 		Short: "Generate the project's documentation site",
-		Args:  cobra.NoArgs,
+		Example: `  kiln docs generate
+  kiln docs generate && xdg-open target/docs/index.html`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return usageError{fmt.Errorf("kiln docs needs a subcommand: generate")}
 		},

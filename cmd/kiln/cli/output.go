@@ -28,6 +28,7 @@ type printer struct {
 	quiet   bool
 	secrets []string
 	start   time.Time
+	numbers map[string]int // step id → its number in the run (number)
 }
 
 func (a *app) newPrinter() *printer {
@@ -151,9 +152,7 @@ func (p *printer) event(e materialize.Event) {
 	}
 	if e.Result == nil {
 		fields["event"] = "start"
-		width := len(fmt.Sprint(e.Total))
-		started := fmt.Sprintf("%*d of %d", width, e.Finished+e.Running, e.Total)
-		p.emit("info", fmt.Sprintf("%s  START  %-24s %s", started, st.Describe(), rel), fields)
+		p.emit("info", fmt.Sprintf("%s  START  %-24s %s", p.number(e), st.Describe(), rel), fields)
 		return
 	}
 	r := e.Result
@@ -173,7 +172,7 @@ func (p *printer) event(e materialize.Event) {
 		detail = "[error in " + fmt.Sprintf("%.2fs", r.Duration.Seconds()) + "]"
 		level = "error"
 	}
-	msg := fmt.Sprintf("%s  %s  %-24s %s %s  (%d running, %.1fs elapsed)", progress(e), status, st.Describe(), rel, detail, e.Running, elapsed)
+	msg := fmt.Sprintf("%s  %s  %-24s %s %s  (%s)", p.number(e), status, st.Describe(), rel, detail, progress(e, elapsed))
 	if r.Status == materialize.StatusError {
 		msg += "\n        " + strings.ReplaceAll(r.Message, "\n", "\n        ")
 	}
@@ -183,7 +182,23 @@ func (p *printer) event(e materialize.Event) {
 	}
 }
 
-func progress(e materialize.Event) string {
-	width := len(fmt.Sprint(e.Total))
-	return fmt.Sprintf("%*d of %d", width, e.Finished, e.Total)
+// number is a step's place in the run, "3 of 9": the order it started
+// in, on its START line and again on its result line, as dbt prints them.
+func (p *printer) number(e materialize.Event) string {
+	p.mu.Lock()
+	if p.numbers == nil {
+		p.numbers = map[string]int{}
+	}
+	n, ok := p.numbers[e.Step.ID]
+	if !ok {
+		n = len(p.numbers) + 1
+		p.numbers[e.Step.ID] = n
+	}
+	p.mu.Unlock()
+	return fmt.Sprintf("%*d of %d", len(fmt.Sprint(e.Total)), n, e.Total)
+}
+
+// progress is where the run stands once a step finished.
+func progress(e materialize.Event, elapsed float64) string {
+	return fmt.Sprintf("%d/%d done, %d running, %.1fs elapsed", e.Finished, e.Total, e.Running, elapsed)
 }

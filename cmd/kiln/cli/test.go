@@ -109,9 +109,7 @@ func (p *printer) testEvent(e materialize.Event) {
 	fields := map[string]any{"node": st.ID, "done": e.Finished, "total": e.Total, "running": e.Running, "elapsed": elapsed}
 	if e.Result == nil {
 		fields["event"] = "start"
-		width := len(fmt.Sprint(e.Total))
-		started := fmt.Sprintf("%*d of %d", width, e.Finished+e.Running, e.Total)
-		p.emit("info", fmt.Sprintf("%s  START  %-24s %s", started, st.Describe(), st.Name), fields)
+		p.emit("info", fmt.Sprintf("%s  START  %-24s %s", p.number(e), st.Describe(), st.Name), fields)
 		return
 	}
 	r := e.Result
@@ -137,8 +135,8 @@ func (p *printer) testEvent(e materialize.Event) {
 			detail = fmt.Sprintf("%d ", r.Test.Failures)
 		}
 	}
-	p.emit(level, fmt.Sprintf("%s  %s  %-24s %s [%sin %.2fs]  (%d running, %.1fs elapsed)",
-		progress(e), status, st.Describe(), st.Name, detail, r.Duration.Seconds(), e.Running, elapsed), fields)
+	p.emit(level, fmt.Sprintf("%s  %s  %-24s %s [%sin %.2fs]  (%s)",
+		p.number(e), status, st.Describe(), st.Name, detail, r.Duration.Seconds(), progress(e, elapsed)), fields)
 }
 
 // testReport prints why a test failed or warned: its message, the first
