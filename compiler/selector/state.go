@@ -61,11 +61,13 @@ func (s *selector) state(c criterion) ([]string, *Error) {
 		return nil, needState("state")
 	}
 	v := c.value
+	// As in dbt, a new node counts as modified, in every respect: a pull
+	// request's new models are what "state:modified+" must build.
 	modified := func(n Node) bool {
 		kinds := st.Modified[n.ID]
 		// A description that is not written to the database changes
 		// nothing that runs (dbt's rule).
-		return slices.ContainsFunc(kinds, func(k string) bool { return k != "descriptions" })
+		return st.New[n.ID] || slices.ContainsFunc(kinds, func(k string) bool { return k != "descriptions" })
 	}
 	switch {
 	case v == "new":
@@ -85,7 +87,7 @@ func (s *selector) state(c criterion) ([]string, *Error) {
 		return ids, nil
 	case strings.HasPrefix(v, "modified.") && slices.Contains(stateValues, v):
 		kind := strings.TrimPrefix(v, "modified.")
-		return s.filter(func(n Node) bool { return slices.Contains(st.Modified[n.ID], kind) }), nil
+		return s.filter(func(n Node) bool { return st.New[n.ID] || slices.Contains(st.Modified[n.ID], kind) }), nil
 	}
 	return nil, &Error{Message: fmt.Sprintf("unknown state %q", v), Hint: oneOf(v, stateValues)}
 }

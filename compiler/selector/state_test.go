@@ -44,10 +44,10 @@ func TestSelectState(t *testing.T) {
 		want     []string
 	}{
 		{name: "new", selects: []string{"state:new"}, want: names("finance_summary")},
-		{name: "modified leaves out descriptions that are not persisted", selects: []string{"state:modified"},
-			want: names("stg_orders", "country_codes")},
-		{name: "modified body", selects: []string{"state:modified.body"}, want: names("stg_orders")},
-		{name: "modified descriptions", selects: []string{"state:modified.descriptions"}, want: names("customers")},
+		{name: "modified: new nodes, and changes other than descriptions that are not persisted", selects: []string{"state:modified"},
+			want: names("finance_summary", "stg_orders", "country_codes")},
+		{name: "modified body: new nodes too, as in dbt", selects: []string{"state:modified.body"}, want: names("finance_summary", "stg_orders")},
+		{name: "modified descriptions", selects: []string{"state:modified.descriptions"}, want: names("customers", "finance_summary")},
 		{name: "modified and descendants", selects: []string{"state:modified+"},
 			opts: Options{ResourceTypes: []string{"model"}},
 			want: names("stg_orders", "int_order_payments", "orders", "customers", "finance_summary")},
@@ -59,7 +59,7 @@ func TestSelectState(t *testing.T) {
 			opts: Options{ResourceTypes: []string{"seed"}}, want: []string{}},
 		{name: "unmodified models", selects: []string{"state:unmodified,resource_type:model"},
 			want: names("audit_log", "calendar", "customers", "int_order_payments", "orders", "stg_customers", "stg_payments")},
-		{name: "nothing modified in a tag is no error", selects: []string{"state:modified,tag:finance"}, want: []string{}},
+		{name: "nothing modified in a tag is no error", selects: []string{"state:modified,tag:nightly"}, want: []string{}},
 		{name: "error", selects: []string{"result:error"}, want: names("orders")},
 		{name: "error and skipped, rerun", selects: []string{"result:error+ result:skipped+"},
 			opts: Options{ResourceTypes: []string{"model"}}, want: names("orders", "customers", "finance_summary")},

@@ -225,9 +225,9 @@ func TestDiffSimulatedPR(t *testing.T) {
 		return strings.Fields(out)
 	}
 	for sel, want := range map[string][]string{
-		"state:modified":                      {"customers", "stg_orders", "stg_payments"},
-		"state:modified.body":                 {"stg_orders", "stg_payments"},
-		"state:modified.columns":              {"customers", "stg_payments"},
+		"state:modified":                      {"customers", "revenue", "stg_orders", "stg_payments"},
+		"state:modified.body":                 {"revenue", "stg_orders", "stg_payments"},
+		"state:modified.columns":              {"customers", "revenue", "stg_payments"},
 		"state:new":                           {"revenue"},
 		"state:removed":                       {"old_report"},
 		"state:modified+,resource_type:model": {"customers", "order_amounts", "order_events", "orders", "revenue", "stg_orders", "stg_payments"},
