@@ -18,6 +18,7 @@ import (
 
 	"github.com/kiln-sql/kiln/compiler/sqlast"
 	"github.com/kiln-sql/kiln/compiler/suggest"
+	"github.com/kiln-sql/kiln/dialects"
 	"github.com/kiln-sql/kiln/models"
 )
 
@@ -201,7 +202,9 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// its own goroutine while the next models are parsed.
 	var bind *binding
 	if p.Dialect == "duckdb" && len(todo) > 0 {
-		if err := res.bindSeeds(ctx, az, cat); err != nil {
+		seedDiags, err := res.bindSeeds(ctx, az, cat)
+		diags = append(diags, seedDiags...)
+		if err != nil {
 			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: ProjectFile}, Severity: models.Warning, Message: "seed column types are unknown: " + err.Error()})
 		}
 		bind = res.startBind(ctx, az, modelsInOrder, len(todo))
@@ -583,33 +586,49 @@ type bindQuery struct {
 // bindSeeds reads the seeds' CSV headers and types as kiln's DuckDB engine
 // would load them, before any model is analysed, so that the models that
 // read seeds can be typed without DuckDB.
-func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) error {
+//
+// A seed file that is not well-formed CSV is an error at its line: DuckDB's
+// sniffer would read it as other columns, and every model that reads it
+// would then report columns that are missing.
+func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) (models.Diagnostics, error) {
 	p := res.Project
-	if len(p.Seeds) == 0 {
-		return nil
+	var diags models.Diagnostics
+	var seeds []*models.Seed
+	for _, s := range p.Seeds {
+		err := dialects.ReadSeedCSV(filepath.Join(p.Dir, s.Path), nil, func(int, []string) error { return nil })
+		var se *dialects.SeedError
+		if errors.As(err, &se) {
+			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: s.Path, Line: se.Line, Col: se.Col}, Severity: models.Error,
+				Message: se.Msg, Hint: "a seed is CSV with a header row: one field per column on every row, fields that hold commas, quotes or line breaks in double quotes, quotes doubled"})
+			continue
+		}
+		seeds = append(seeds, s)
+	}
+	if len(seeds) == 0 {
+		return diags, nil
 	}
 	var rels []models.Relation
-	for _, s := range p.Seeds {
+	for _, s := range seeds {
 		rels = append(rels, s.Relation)
 	}
 	i := 0
 	cols, errs, err := az.Bind(ctx, createSchemas(rels), func() (models.BindStep, bool) {
-		if i == len(p.Seeds) {
+		if i == len(seeds) {
 			return models.BindStep{}, false
 		}
-		s := p.Seeds[i]
+		s := seeds[i]
 		i++
 		return models.BindStep{Relation: s.Relation, Query: seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes)}, true
 	})
 	if err != nil {
-		return err
+		return diags, err
 	}
-	for i, s := range p.Seeds {
+	for i, s := range seeds {
 		if errs[i] == "" {
 			cat.setSeed(s, cols[i])
 		}
 	}
-	return nil
+	return diags, nil
 }
 
 // startBind starts binding in a scratch database that has the project's

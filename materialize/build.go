@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -498,7 +499,13 @@ func (x *Executor) buildSeed(ctx context.Context, st *Step, rec *recorder) error
 	rec.comment(fmt.Sprintf("load %s into %s", st.Path, tmp))
 	if !rec.dry {
 		n, err := x.Engine.LoadSeed(ctx, rec.q, tmp, path, st.seed.Config.ColumnTypes)
-		if err != nil {
+		var se *dialects.SeedError
+		switch {
+		case errors.As(err, &se) && se.Col > 0:
+			return fmt.Errorf("%s:%d:%d: %s", st.Path, se.Line, se.Col, se.Msg)
+		case errors.As(err, &se):
+			return fmt.Errorf("%s:%d: %s", st.Path, se.Line, se.Msg)
+		case err != nil:
 			return fmt.Errorf("loading %s: %w", st.Path, err)
 		}
 		rec.rows = n

@@ -12,7 +12,14 @@ import (
 
 // LoadSeed creates table rel from a CSV file with read_csv: a header row,
 // types inferred from the whole file, empty fields as NULL, UTF-8.
+//
+// The file is checked first (dialects.ReadSeedCSV): read_csv's sniffer
+// would load a ragged or badly quoted file as something else, such as one
+// column holding each line.
 func (e *Engine) LoadSeed(ctx context.Context, q dialects.Querier, rel models.Relation, csvPath string, types map[string]string) (int64, error) {
+	if err := dialects.ReadSeedCSV(csvPath, nil, func(int, []string) error { return nil }); err != nil {
+		return 0, err
+	}
 	return e.ExecCount(ctx, q, e.SeedSQL(rel, csvPath, types))
 }
 

@@ -3,16 +3,12 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/lib/pq"
 
@@ -161,70 +157,17 @@ func SeedColumns(csvPath string, types map[string]string) ([]dialects.Column, er
 	return cols, nil
 }
 
-// readCSV calls header (unless nil) with the header row, then row with
-// every other record and the line it starts on. The record is reused
-// between calls.
+// readCSV reads a seed file as dialects.ReadSeedCSV does, and refuses the
+// NUL bytes PostgreSQL text cannot hold.
 func readCSV(path string, header func([]string), row func(line int, record []string) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.ReuseRecord = true
-	head, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		return errors.New("the file is empty: a seed needs a header row")
-	}
-	if err != nil {
-		return err
-	}
-	head = append([]string(nil), head...)
-	head[0] = strings.TrimPrefix(head[0], "\uFEFF")
-	seen := map[string]bool{}
-	for i, h := range head {
-		if err := checkUTF8(1, h); err != nil {
-			return err
-		}
-		if strings.TrimSpace(h) == "" {
-			return fmt.Errorf("line 1: column %d has no name", i+1)
-		}
-		if seen[h] {
-			return fmt.Errorf("line 1: column %q appears twice", h)
-		}
-		seen[h] = true
-	}
-	if header != nil {
-		header(head)
-	}
-	for {
-		record, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		line, _ := r.FieldPos(0)
-		for _, v := range record {
-			if err := checkUTF8(line, v); err != nil {
-				return err
+	return dialects.ReadSeedCSV(path, header, func(line int, record []string) error {
+		for i, v := range record {
+			if strings.IndexByte(v, 0) >= 0 {
+				return &dialects.SeedError{Line: line, Col: i + 1, Msg: "a field holds a NUL byte, which PostgreSQL text cannot"}
 			}
 		}
-		if err := row(line, record); err != nil {
-			return err
-		}
-	}
-}
-
-func checkUTF8(line int, s string) error {
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("line %d: the file is not UTF-8", line)
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return fmt.Errorf("line %d: a field holds a NUL byte, which PostgreSQL text cannot", line)
-	}
-	return nil
+		return row(line, record)
+	})
 }
 
 // The candidate types of a seed column, from the narrowest. They follow

@@ -68,11 +68,12 @@ func TestSeedColumns(t *testing.T) {
 func TestSeedColumnsErrors(t *testing.T) {
 	tests := []struct{ name, csv, want string }{
 		{"empty", "", "the file is empty"},
-		{"ragged", "a,b\n1,2\n3\n", "wrong number of fields"},
-		{"duplicate", "a,a\n1,2\n", `column "a" appears twice`},
-		{"unnamed", "a,\n1,2\n", "column 2 has no name"},
-		{"latin1", "a\n\xe9t\xe9\n", "line 2: the file is not UTF-8"},
-		{"bare quote", "a\nx\"y\n", `bare "`},
+		{"ragged", "a,b\n1,2\n3\n", "line 3: the row has 1 field, the header 2"},
+		{"duplicate", "a,a\n1,2\n", `the header names column "a" twice`},
+		{"unnamed", "a,\n1,2\n", "column 2 of the header has no name"},
+		{"latin1", "a\n\xe9t\xe9\n", "line 2, column 1: the file is not UTF-8"},
+		{"bare quote", "a\nx\"y\n", "line 2, column 2: a quote inside an unquoted field"},
+		{"nul", "a\nx\x00y\n", "a field holds a NUL byte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

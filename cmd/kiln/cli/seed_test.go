@@ -1,0 +1,29 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// A malformed seed fails with its line, and the table loaded before stays.
+func TestMalformedSeed(t *testing.T) {
+	dir := newProject(t)
+	mustKiln(t, dir, "seed")
+	before := dump(t, dir)["table raw_customers"]
+	good := readFile(t, dir, "seeds/raw_customers.csv")
+	for _, tt := range []struct{ csv, want string }{
+		{good + "9,Alan,Turing,2024-05-01,extra\n", "seeds/raw_customers.csv:6: the row has 5 fields, the header 4"},
+		{good + "9,\"Alan,Turing,2024-05-01\n", "seeds/raw_customers.csv:6: a quoted field is never closed"},
+		{"id,id,x,y\n1,2,3,4\n", `seeds/raw_customers.csv:1: the header names column "id" twice`},
+	} {
+		write(t, dir, "seeds/raw_customers.csv", tt.csv)
+		r := kiln(t, context.Background(), dir, "seed", "--select", "raw_customers")
+		if r.code != 1 || !strings.Contains(r.stdout+r.stderr, tt.want) {
+			t.Errorf("exit %d, want 1 and %q:\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+		}
+		if after := dump(t, dir)["table raw_customers"]; after != before {
+			t.Errorf("the failed load changed raw_customers:\n%s", after)
+		}
+	}
+}
