@@ -293,6 +293,11 @@ func Compile(opts Options) (*Result, error) {
 	})
 	raw := map[string]string{}
 	for i, m := range p.Models {
+		if renderDiags[i] == nil && !broken[m.Name] && skipSpaceAndComments(strings.TrimRight(rendered[i], "; \t\r\n"), 0) == len(strings.TrimRight(rendered[i], "; \t\r\n")) {
+			renderDiags[i] = &models.Diagnostic{Pos: models.Pos{File: m.Path, Line: 1, Col: 1}, Severity: models.Error,
+				Message: fmt.Sprintf("model %s has no SQL: it renders to nothing but white space and comments", m.Name),
+				Hint:    "write the SELECT the model stands for, or disable it with {{ config \"enabled\" false }}"}
+		}
 		if renderDiags[i] != nil {
 			res.Diagnostics = append(res.Diagnostics, *renderDiags[i])
 			continue

@@ -21,6 +21,7 @@ type interpolator struct {
 	env     func(string) (string, bool)
 	vars    map[string]any
 	secrets map[string]bool
+	changed int // scalars replaced, for resolving vars that name vars
 }
 
 // node interpolates every scalar below n in place. path names the key for
@@ -58,6 +59,7 @@ func (in *interpolator) node(n *yaml.Node, path string, skip func(path string) b
 			// Resolve the result as if written plainly, so that "${env:T:-8}"
 			// can fill an integer.
 			n.Value, n.Tag, n.Style = out, "", 0
+			in.changed++
 		}
 	}
 	return diags

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,11 +139,27 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 	}
 	in := &interpolator{file: ProjectFile, env: env, secrets: map[string]bool{}}
 
-	// Vars may use ${env:…}; command-line vars override them.
+	// Vars may use ${env:…}, and ${var:…} of other vars as written (or as
+	// given on the command line); command-line vars override them.
 	vars := map[string]any{}
 	if vn := mapGet(doc, "vars"); vn != nil {
-		diags = append(diags, in.node(vn, "vars", func(string) bool { return false })...)
 		datesAsStrings(vn)
+		// A var may name a var that names another: resolve until nothing
+		// changes (a loop of vars stops after a few rounds, unresolved).
+		var last models.Diagnostics
+		for range 8 {
+			written := map[string]any{}
+			if err := vn.Decode(&written); err != nil {
+				break
+			}
+			maps.Copy(written, opts.Vars)
+			in.vars, in.changed = written, 0
+			last = in.node(vn, "vars", func(string) bool { return false })
+			if in.changed == 0 {
+				break
+			}
+		}
+		diags = append(diags, last...)
 		if err := vn.Decode(&vars); err != nil {
 			diags = append(diags, yamlErrors(ProjectFile, vn, err)...)
 		}
@@ -228,6 +245,10 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 	p.Dialect = pf.Dialect
 	if p.Dialect == "" {
 		p.Dialect = p.Targets[defaultTarget].Type
+	} else if !slices.Contains(targetTypes, p.Dialect) {
+		diags = append(diags, models.Diagnostic{Pos: posOf(ProjectFile, mapGet(doc, "dialect")), Severity: models.Error,
+			Message: fmt.Sprintf("unknown dialect %q", p.Dialect),
+			Hint:    cmpHint(suggest.Hint(p.Dialect, targetTypes), "models can be written in "+strings.Join(targetTypes, " or "))})
 	}
 	secrets := in.secrets
 	return p, &pf, secrets, diags

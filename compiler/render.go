@@ -15,12 +15,13 @@ import (
 	"github.com/kiln-sql/kiln/models"
 )
 
-// TargetInfo is what {{ target }} exposes to templates.
-type TargetInfo struct {
-	Name    string
-	Type    string
-	Schema  string
-	Threads int
+// targetInfo is what {{ target }} exposes to templates: Name, Type, Schema
+// and Threads (SPEC §3), also spelled as in dbt (target.name, …).
+func targetInfo(t models.Target) map[string]any {
+	return map[string]any{
+		"Name": t.Name, "Type": t.Type, "Schema": t.Schema, "Threads": t.Threads,
+		"name": t.Name, "type": t.Type, "schema": t.Schema, "threads": t.Threads,
+	}
 }
 
 // MacroArgs is the data a macro called with {{ macro "name" a b }} sees as
@@ -93,10 +94,7 @@ func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), 
 	funcs["config"] = func(...any) string { return "" }
 	funcs["var"] = r.variable
 	funcs["env"] = r.envVar
-	funcs["target"] = func() TargetInfo {
-		t := p.Target
-		return TargetInfo{Name: t.Name, Type: t.Type, Schema: t.Schema, Threads: t.Threads}
-	}
+	funcs["target"] = func() map[string]any { return targetInfo(p.Target) } // a fresh map: sprig's set could change it
 	r.funcs = funcs
 	return r, nil
 }

@@ -121,6 +121,14 @@ func templateParseError(file, text string, err error) models.Diagnostic {
 		d.Pos.Col = 1
 	}
 	d.Hint = "check the {{ … }} on this line: every action needs its closing }} and every string its closing quote"
+	if m[4] == "unexpected EOF" {
+		if open, l, c := unclosedBlock(text); open != "" {
+			d.Pos.Line, d.Pos.Col = l, c
+			d.Message = fmt.Sprintf("template: {{ %s }} is never closed", open)
+			d.Hint = "add {{ end }} where the " + open + " block ends"
+			return d
+		}
+	}
 	if fm := undefinedFuncRE.FindStringSubmatch(m[4]); fm != nil {
 		if i := strings.Index(lineText, fm[1]); i >= 0 {
 			d.Pos.Col = i + 1
@@ -136,6 +144,49 @@ func templateParseError(file, text string, err error) models.Diagnostic {
 		d.Hint = cmpHint(suggest.Hint(fm[1], names), "kiln's functions: "+strings.Join(kilnFuncNames, ", "))
 	}
 	return d
+}
+
+// unclosedBlock finds the innermost {{ if }}, {{ range }}, {{ with }},
+// {{ define }} or {{ block }} of text that no {{ end }} closes, and where
+// it starts (line and column from 1).
+func unclosedBlock(text string) (word string, line, col int) {
+	type block struct {
+		word      string
+		line, col int
+	}
+	var stack []block
+	for i := 0; ; {
+		j := strings.Index(text[i:], "{{")
+		if j < 0 {
+			break
+		}
+		start := i + j
+		k := strings.Index(text[start:], "}}")
+		if k < 0 {
+			break
+		}
+		action := strings.TrimSpace(strings.Trim(text[start+2:start+k], "-"))
+		i = start + k + 2
+		if strings.HasPrefix(action, "/*") {
+			continue
+		}
+		first, _, _ := strings.Cut(action, " ")
+		switch first {
+		case "if", "range", "with", "define", "block":
+			l := strings.Count(text[:start], "\n") + 1
+			c := start - strings.LastIndexByte(text[:start], '\n')
+			stack = append(stack, block{first, l, c})
+		case "end":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return "", 0, 0
+	}
+	b := stack[len(stack)-1]
+	return b.word, b.line, b.col
 }
 
 func nthLine(text string, n int) string {
