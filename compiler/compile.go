@@ -141,7 +141,9 @@ func Compile(opts Options) (*Result, error) {
 	}
 	sort.Slice(p.Macros, func(i, j int) bool { return p.Macros[i].Name < p.Macros[j].Name })
 
-	props, d := loadProperties(read, files.Properties, p.Target.Schema)
+	props, d := loadProperties(read, files.Properties, p.Target.Schema, func(file string) *interpolator {
+		return &interpolator{file: file, env: env, vars: p.Vars, secrets: map[string]bool{}}
+	})
 	res.Diagnostics = append(res.Diagnostics, d...)
 	res.props = props
 	p.Sources = props.sources

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -116,7 +117,11 @@ type loadedProperties struct {
 	docs    map[string]*yaml.Node // each file's node tree, for positions
 }
 
-func loadProperties(read func(string) ([]byte, error), files []string, targetSchema string) (*loadedProperties, models.Diagnostics) {
+// Values interpolate ${env:…} and ${var:…} as kiln.yml's do, through
+// newInterp (nil: they do not). Unlike kiln.yml's, the values they read
+// are not secrets: properties name relations and describe them, they hold
+// no credentials.
+func loadProperties(read func(string) ([]byte, error), files []string, targetSchema string, newInterp func(file string) *interpolator) (*loadedProperties, models.Diagnostics) {
 	lp := &loadedProperties{models: map[string]*resourceProp{}, seeds: map[string]*resourceProp{}, files: map[string]*propertiesFile{}, docs: map[string]*yaml.Node{}}
 	var diags models.Diagnostics
 	seenSource := map[string]models.Pos{}
@@ -135,10 +140,14 @@ func loadProperties(read func(string) ([]byte, error), files []string, targetSch
 			return
 		}
 		x.doc, x.diags = parseYAML(files[i], data)
+		if x.doc != nil && newInterp != nil {
+			x.diags = append(x.diags, newInterp(files[i]).node(x.doc, "", func(string) bool { return false })...)
+		}
 		if x.doc != nil {
 			x.diags = append(x.diags, decodeStrict(files[i], x.doc, &x.pf)...)
 		}
 	})
+
 	for i, file := range files {
 		doc := dec[i].doc
 		diags = append(diags, dec[i].diags...)
@@ -179,6 +188,13 @@ func loadProperties(read func(string) ([]byte, error), files []string, targetSch
 			schema := s.Schema
 			if schema == "" {
 				schema = targetSchema
+			}
+			for _, key := range []string{"schema", "database"} {
+				if n := mapGet(srcSeq.Content[i], key); n != nil && strings.Contains(n.Value, "{{") {
+					diags = append(diags, models.Diagnostic{Pos: posOf(file, n), Severity: models.Error,
+						Message: fmt.Sprintf("a source's %s is not a template", key),
+						Hint:    "use ${var:name} or ${env:NAME:-default} here, or leave schema out to use the target's"})
+				}
 			}
 			tblSeq := mapGet(srcSeq.Content[i], "tables")
 			for j, t := range s.Tables {
