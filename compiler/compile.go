@@ -333,7 +333,10 @@ func Compile(opts Options) (*Result, error) {
 	if p.Target.Type == "duckdb" {
 		for _, m := range p.Models {
 			if a := res.analysis[m.Name]; a != nil && a.TypesBound {
-				res.Diagnostics = append(res.Diagnostics, CheckContract("duckdb", m, a.Columns)...)
+				for _, d := range CheckContract("duckdb", m, a.Columns) {
+					d.Node = m.UniqueID(p.Name) // it stops this model's build, not the project
+					res.Diagnostics = append(res.Diagnostics, d)
+				}
 			}
 		}
 	}

@@ -238,6 +238,9 @@ func (res *Result) WriteStamp(targetDir, key, summary string, extra ...string) (
 	}
 	for _, d := range res.Diagnostics {
 		d.Message, d.Hint, d.Pos.File = res.redact(d.Message), res.redact(d.Hint), res.redact(d.Pos.File)
+		if d.Node != "" {
+			d.Severity = models.Warning // a stamped compile did not select it
+		}
 		s.Diagnostics = append(s.Diagnostics, d)
 	}
 	res.outputsMu.Lock()

@@ -47,6 +47,11 @@ type Diagnostic struct {
 	Severity Severity
 	Message  string // lower case, no final period
 	Hint     string // optional, e.g. `did you mean "customers"?`
+	// Node is the unique id of the one node an error stops, when it stops
+	// only that node (an enforced contract its SQL breaks): a command that
+	// does not select the node reports it as a warning. "" for an error of
+	// the project, which stops every command.
+	Node string `json:",omitempty"`
 }
 
 // Error formats d as "path:line:col: message" followed, when there is one, by

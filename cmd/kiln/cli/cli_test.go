@@ -411,6 +411,21 @@ func TestContractCheckedAtCompileTime(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "target", "dev.duckdb")); err == nil {
 		t.Errorf("compile created a database")
 	}
+
+	// The broken contract stops customers and what selects it, not the rest
+	// of the project: other commands warn.
+	r = mustKiln(t, dir, "seed")
+	if !strings.Contains(r.stderr, `warning: model "customers" breaks its contract`) {
+		t.Errorf("seed does not warn of the contract:\n%s", r.stderr)
+	}
+	mustKiln(t, dir, "run", "--select", "stg_orders")
+	mustKiln(t, dir, "compile", "--select", "stg_orders")
+	if r := kiln(t, context.Background(), dir, "run", "--select", "+customers"); r.code != ExitFailure || !strings.Contains(r.stdout, "in the selected nodes; nothing was run") {
+		t.Errorf("run --select +customers: exit %d, want 1 and nothing run:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, ok := dump(t, dir)["table customers"]; ok {
+		t.Error("customers was built")
+	}
 }
 
 // on-run-start and on-run-end in kiln.yml run around the models, and a

@@ -31,6 +31,9 @@ type project struct {
 	res     *compiler.Result
 	printer *printer
 	target  string // the project's target/ directory
+	// nodeDiags are errors that stop one node (models.Diagnostic.Node),
+	// reported once the command has selected its nodes.
+	nodeDiags models.Diagnostics
 }
 
 // load compiles the project, prints its diagnostics and opens the log file.
@@ -55,9 +58,10 @@ func (a *app) loadWith(opts compiler.Options) (*project, error) {
 	if res.Project != nil {
 		a.openLog(pr, targetDir)
 	}
-	pr.diagnostics(res.Diagnostics)
-	if res.Diagnostics.HasErrors() {
-		n := len(res.Diagnostics.Errors())
+	diags, nodeDiags := splitNodeDiagnostics(res.Diagnostics)
+	pr.diagnostics(diags)
+	if diags.HasErrors() {
+		n := len(diags.Errors())
 		pr.summaryLine("%d %s in the project; nothing was run", n, plural(n, "error", "errors"))
 		pr.close()
 		return nil, exitError{ExitFailure}
@@ -66,7 +70,46 @@ func (a *app) loadWith(opts compiler.Options) (*project, error) {
 		pr.close()
 		return nil, err
 	}
-	return &project{opts: opts, res: res, printer: pr, target: targetDir}, nil
+	return &project{opts: opts, res: res, printer: pr, target: targetDir, nodeDiags: nodeDiags}, nil
+}
+
+// splitNodeDiagnostics separates the errors that stop one node only (see
+// models.Diagnostic.Node) from the project's.
+func splitNodeDiagnostics(ds models.Diagnostics) (project, node models.Diagnostics) {
+	for _, d := range ds {
+		if d.Node != "" && d.Severity == models.Error {
+			node = append(node, d)
+		} else {
+			project = append(project, d)
+		}
+	}
+	return project, node
+}
+
+// checkNodeDiagnostics prints the errors that stop one node: as errors
+// when the command selected the node (ids; nil selects none), and then it
+// fails; as warnings otherwise.
+func (p *project) checkNodeDiagnostics(ids []string) error {
+	selected := map[string]bool{}
+	for _, id := range ids {
+		selected[id] = true
+	}
+	var errs models.Diagnostics
+	for _, d := range p.nodeDiags {
+		if selected[d.Node] {
+			errs = append(errs, d)
+			continue
+		}
+		d.Severity = models.Warning
+		p.printer.diagnostics(models.Diagnostics{d})
+	}
+	p.nodeDiags = nil
+	if len(errs) == 0 {
+		return nil
+	}
+	p.printer.diagnostics(errs)
+	p.printer.summaryLine("%d %s in the selected nodes; nothing was run", len(errs), plural(len(errs), "error", "errors"))
+	return exitError{ExitFailure}
 }
 
 // openLog starts target/kiln.log with the command line.
@@ -95,6 +138,9 @@ func (p *project) selectNodes(s selection, types ...models.ResourceType) ([]stri
 	ids, err := p.res.Select(s.selects, s.excludes, selector.Options{ResourceTypes: names, IndirectTests: true})
 	if err != nil {
 		return nil, usageError{selectionError(err)}
+	}
+	if err := p.checkNodeDiagnostics(ids); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }

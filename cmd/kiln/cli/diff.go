@@ -47,6 +47,7 @@ SQL diffs folded in <details>.`,
 				return err
 			}
 			defer p.printer.close()
+			p.checkNodeDiagnostics(nil) // builds nothing: they are warnings here
 			d := compiler.NewDiff(p.res.State().Manifest, p.res.Manifest())
 			out := cmd.OutOrStdout()
 			switch format {

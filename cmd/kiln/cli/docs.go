@@ -38,6 +38,7 @@ opens from file:// as well as from any web server.`,
 				return err
 			}
 			defer p.printer.close()
+			p.checkNodeDiagnostics(nil) // builds nothing: they are warnings here
 			names := make([]string, 0, len(p.res.Project.Models))
 			for _, m := range p.res.Project.Models {
 				names = append(names, m.Name)

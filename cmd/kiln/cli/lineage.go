@@ -39,6 +39,7 @@ lists the model's columns and their direct sources.`,
 				return err
 			}
 			defer p.printer.close()
+			p.checkNodeDiagnostics(nil) // builds nothing: they are warnings here
 			model, column, _ := strings.Cut(args[0], ".")
 			res := p.res
 			m := res.Project.Model(model)

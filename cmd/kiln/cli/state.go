@@ -47,8 +47,8 @@ func (a *app) deferUnselected(p *project, ids []string) error {
 	if err != nil {
 		return err
 	}
-	if res.Diagnostics.HasErrors() {
-		p.printer.diagnostics(res.Diagnostics)
+	if diags, _ := splitNodeDiagnostics(res.Diagnostics); diags.HasErrors() {
+		p.printer.diagnostics(diags)
 		return exitError{ExitFailure}
 	}
 	res.UseState(st)
