@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -280,6 +281,7 @@ func Compile(opts Options) (*Result, error) {
 	r.trees = trees
 	r.deferred = opts.Defer
 	res.renderer = r
+	res.Diagnostics = append(res.Diagnostics, res.renderHooks(r)...)
 
 	// Render every model whose own template is sound; a model with broken
 	// dependencies would only repeat errors already reported.
@@ -359,6 +361,38 @@ func Compile(opts Options) (*Result, error) {
 	}
 	Phase("contracts, ephemerals, tests")
 	return res, nil
+}
+
+// renderHooks renders the templates in every model's hooks and in the
+// project's on-run-start and on-run-end, in place: dbt users write
+// "grant select on {{ this }} to reporter".
+func (res *Result) renderHooks(r *renderer) models.Diagnostics {
+	var diags models.Diagnostics
+	render := func(hooks []string, key string, pos models.Pos, this string) {
+		for i, h := range hooks {
+			out, pt, err := r.renderHook(fmt.Sprintf("%s %s[%d]", pos.File, key, i), h, this)
+			res.noteVolatile(pt)
+			if err != nil {
+				d := models.Diagnostic{Pos: pos, Severity: models.Error, Message: fmt.Sprintf("%s: %v", key, err)}
+				var he *hintError
+				if errors.As(err, &he) {
+					d.Message, d.Hint = key+": "+he.msg, he.hint
+				}
+				diags = append(diags, d)
+				continue
+			}
+			hooks[i] = out
+		}
+	}
+	p := res.Project
+	for _, m := range p.Models {
+		pos := models.Pos{File: m.Path} // the hook may come from kiln.yml or properties too
+		render(m.Config.PreHook, "pre_hook", pos, r.relationSQL(m))
+		render(m.Config.PostHook, "post_hook", pos, r.relationSQL(m))
+	}
+	render(p.OnRunStart, "on-run-start", models.Pos{File: ProjectFile}, "")
+	render(p.OnRunEnd, "on-run-end", models.Pos{File: ProjectFile}, "")
+	return diags
 }
 
 // Render renders one model again, for the executor: incremental says what

@@ -195,6 +195,54 @@ func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.
 	return b.String(), nil
 }
 
+// renderHook renders a hook (a model's pre_hook or post_hook, or the
+// project's on-run-start and on-run-end) when it holds a template: it may
+// use this (the model's relation; "" for the project's hooks), target, var,
+// env, ref, source and sprig's functions. pt is its parse, for the caller
+// to check.
+func (r *renderer) renderHook(name, hook, this string) (out string, pt *parsedTemplate, err error) {
+	if !strings.Contains(hook, "{{") {
+		return hook, nil, nil
+	}
+	pt = parseTemplate(name, hook)
+	if len(pt.Diags) > 0 {
+		return "", pt, errors.New(pt.Diags[0].Message)
+	}
+	funcs := template.FuncMap{}
+	for f := range pt.Funcs {
+		switch f {
+		case "this":
+			if this == "" {
+				return "", pt, errors.New("{{ this }} names a model: the project's hooks have none")
+			}
+			funcs[f] = func() string { return this }
+		case "is_incremental":
+			funcs[f] = func() bool { return false }
+		case "macro":
+			return "", pt, errors.New("hooks cannot call macros; write the SQL in the hook")
+		default:
+			if fn, ok := r.funcs[f]; ok {
+				funcs[f] = fn
+			}
+		}
+	}
+	t := template.New(name).Option("missingkey=error").Funcs(funcs)
+	for n, tree := range pt.Trees {
+		if _, err := t.AddParseTree(n, tree); err != nil {
+			return "", pt, err
+		}
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, name, nil); err != nil {
+		var he *hintError
+		if errors.As(err, &he) {
+			return "", pt, he
+		}
+		return "", pt, err
+	}
+	return b.String(), pt, nil
+}
+
 func (r *renderer) macroNames() []string {
 	names := make([]string, 0, len(r.macros))
 	for name := range r.macros {

@@ -66,7 +66,15 @@ func (p *printer) paint(color, s string) string {
 
 // emit writes one message. level is info, warn or error; fields go into
 // JSON lines.
-func (p *printer) emit(level, msg string, fields map[string]any) {
+func (p *printer) emit(level, msg string, fields map[string]any) { p.write(level, msg, fields, false) }
+
+// progressLine emits a step's line: on stdout whatever its level, so that
+// the progress of a run reads whole there (and in the log).
+func (p *printer) progressLine(level, msg string, fields map[string]any) {
+	p.write(level, msg, fields, true)
+}
+
+func (p *printer) write(level, msg string, fields map[string]any, progress bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	msg = p.redact(msg)
@@ -84,13 +92,15 @@ func (p *printer) emit(level, msg string, fields map[string]any) {
 		}
 		data, _ := json.Marshal(rec)
 		w := p.out
-		if level == "error" {
+		if level == "error" && !progress {
 			w = p.errOut
 		}
 		fmt.Fprintln(w, string(data))
 		return
 	}
 	switch {
+	case progress && (level != "info" || !p.quiet):
+		fmt.Fprintln(p.out, msg)
 	case level == "error":
 		fmt.Fprintln(p.errOut, msg)
 	case level == "warn":
@@ -148,11 +158,11 @@ func (p *printer) event(e materialize.Event) {
 	fields := map[string]any{"node": st.ID, "done": e.Finished, "total": e.Total, "running": e.Running, "elapsed": elapsed}
 	rel := st.Relation.String()
 	if st.Materialized == models.Ephemeral {
-		rel = "(inlined)"
+		rel = st.Name + " (inlined)"
 	}
 	if e.Result == nil {
 		fields["event"] = "start"
-		p.emit("info", fmt.Sprintf("%s  START  %-24s %s", p.number(e), st.Describe(), rel), fields)
+		p.progressLine("info", fmt.Sprintf("%s  START  %-24s %s", p.number(e), st.Describe(), rel), fields)
 		return
 	}
 	r := e.Result
@@ -176,7 +186,7 @@ func (p *printer) event(e materialize.Event) {
 	if r.Status == materialize.StatusError {
 		msg += "\n        " + strings.ReplaceAll(r.Message, "\n", "\n        ")
 	}
-	p.emit(level, msg, fields)
+	p.progressLine(level, msg, fields)
 	for _, n := range r.Notices {
 		p.emit("warn", p.paint(yellow, "        notice: "+n), map[string]any{"node": st.ID})
 	}

@@ -109,7 +109,7 @@ func (p *printer) testEvent(e materialize.Event) {
 	fields := map[string]any{"node": st.ID, "done": e.Finished, "total": e.Total, "running": e.Running, "elapsed": elapsed}
 	if e.Result == nil {
 		fields["event"] = "start"
-		p.emit("info", fmt.Sprintf("%s  START  %-24s %s", p.number(e), st.Describe(), st.Name), fields)
+		p.progressLine("info", fmt.Sprintf("%s  START  %-24s %s", p.number(e), st.Describe(), st.Name), fields)
 		return
 	}
 	r := e.Result
@@ -135,7 +135,7 @@ func (p *printer) testEvent(e materialize.Event) {
 			detail = fmt.Sprintf("%d ", r.Test.Failures)
 		}
 	}
-	p.emit(level, fmt.Sprintf("%s  %s  %-24s %s [%sin %.2fs]  (%s)",
+	p.progressLine(level, fmt.Sprintf("%s  %s  %-24s %s [%sin %.2fs]  (%s)",
 		p.number(e), status, st.Describe(), st.Name, detail, r.Duration.Seconds(), progress(e, elapsed)), fields)
 }
 
