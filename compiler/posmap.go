@@ -52,12 +52,16 @@ func alignLines(a, b []string) []int {
 	if len(a2) == 0 || len(b2) == 0 || len(a2)*len(b2) > 4_000_000 {
 		return out
 	}
-	// Classic dynamic programme over the middle.
+	// Classic dynamic programme over the middle. Blank lines are not
+	// matched there: a template action on a line of its own ({{ config }},
+	// {{ if }}) renders one, and pairing it with any blank line of the
+	// template would shift the lines after it.
+	same := func(i, j int) bool { return a2[i] == b2[j] && strings.TrimSpace(a2[i]) != "" }
 	w := len(b2) + 1
 	dp := make([]int32, (len(a2)+1)*w)
 	for i := len(a2) - 1; i >= 0; i-- {
 		for j := len(b2) - 1; j >= 0; j-- {
-			if a2[i] == b2[j] {
+			if same(i, j) {
 				dp[i*w+j] = dp[(i+1)*w+j+1] + 1
 			} else {
 				dp[i*w+j] = max(dp[(i+1)*w+j], dp[i*w+j+1])
@@ -67,7 +71,7 @@ func alignLines(a, b []string) []int {
 	i, j := 0, 0
 	for i < len(a2) && j < len(b2) {
 		switch {
-		case a2[i] == b2[j]:
+		case same(i, j):
 			out[lo+i] = lo + j
 			i++
 			j++

@@ -142,6 +142,9 @@ func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
 	r.DBTime = rec.dbTime
 	r.Notices = rec.notices
 	if err != nil {
+		if ctx.Err() == nil {
+			err = x.locate(st, err) // errpos.go
+		}
 		r.Status, r.Err = StatusError, err
 		r.Message = err.Error()
 		if ctx.Err() != nil {
@@ -225,7 +228,9 @@ type recorder struct {
 	notices    []string
 }
 
-// exec runs one statement and remembers its affected rows.
+// exec runs one statement and remembers its affected rows. An error of
+// the database's is a *statementError, which keeps the statement, so that
+// the error can be placed in the model's file (errpos.go).
 func (r *recorder) exec(sql string) error {
 	r.statements = append(r.statements, sql)
 	if r.dry {
@@ -234,7 +239,7 @@ func (r *recorder) exec(sql string) error {
 	if c, ok := r.engine.(dialects.Counter); ok {
 		n, err := c.ExecCount(r.ctx, r.q, sql)
 		if err != nil {
-			return err
+			return &statementError{stmt: sql, err: err}
 		}
 		if n > 0 {
 			r.rows = n
@@ -243,7 +248,7 @@ func (r *recorder) exec(sql string) error {
 	}
 	res, err := r.q.ExecContext(r.ctx, sql)
 	if err != nil {
-		return err
+		return &statementError{stmt: sql, err: err}
 	}
 	if n, err := res.RowsAffected(); err == nil && n > 0 {
 		r.rows = n
