@@ -5,12 +5,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -89,15 +91,25 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ee.code
 	}
 	var ue usageError
+	code := ExitFailure
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "kiln: %v\n", err)
-		if !strings.Contains(err.Error(), "hint:") {
-			fmt.Fprintln(stderr, "\tTry 'kiln --help'.")
+		code = ExitUsage
+	}
+	if a.g.logFormat == "json" {
+		msg, hint, _ := strings.Cut(err.Error(), "\n\thint: ")
+		rec := map[string]any{"ts": time.Now().UTC().Format(time.RFC3339Nano), "level": "error", "msg": msg}
+		if hint != "" {
+			rec["hint"] = hint
 		}
-		return ExitUsage
+		data, _ := json.Marshal(rec)
+		fmt.Fprintln(stderr, string(data))
+		return code
 	}
 	fmt.Fprintf(stderr, "kiln: %v\n", err)
-	return ExitFailure
+	if code == ExitUsage && !strings.Contains(err.Error(), "hint:") {
+		fmt.Fprintln(stderr, "\tTry 'kiln --help'.")
+	}
+	return code
 }
 
 // spreadSelectors lets --select and --exclude take several values, as
