@@ -67,6 +67,7 @@ type app struct {
 	// parser is DuckDB's parser in an in-memory database, opened on first
 	// use and closed when Run returns.
 	parser *duckdb.Parser
+	root   *cobra.Command
 }
 
 // Run runs kiln with args (without the program name) and returns the exit
@@ -75,6 +76,7 @@ type app struct {
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{engines: map[string]dialects.Engine{"duckdb": duckdb.New(), "postgres": postgres.New()}, args: args, ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, env: os.LookupEnv}
 	root := a.rootCommand()
+	a.root = root
 	root.SetArgs(spreadSelectors(args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -216,8 +218,8 @@ func (a *app) options() (compiler.Options, error) {
 		}
 		maps.Copy(vars, m)
 	}
-	if a.g.threads < 0 {
-		return compiler.Options{}, usageError{fmt.Errorf("--threads must be positive")}
+	if a.g.threads < 0 || a.g.threads == 0 && a.root != nil && a.root.PersistentFlags().Changed("threads") {
+		return compiler.Options{}, usageError{fmt.Errorf("--threads must be at least 1")}
 	}
 	return compiler.Options{Dir: dir, Target: a.g.target, Vars: vars, Threads: a.g.threads, Env: a.env,
 		Dialects: map[string]compiler.Dialect{"duckdb": a.engines["duckdb"], "postgres": a.engines["postgres"]}, Analyzer: a.sqlParser(), Strict: a.g.strict}, nil

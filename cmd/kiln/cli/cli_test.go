@@ -303,6 +303,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"run", "--fulll-refresh"}, "unknown flag"},
 		{"unknown target", []string{"--target", "prdo", "compile"}, `unknown target "prdo"`},
 		{"bad vars", []string{"--vars", "{not yaml", "compile"}, "--vars is not YAML or JSON"},
+		{"no threads", []string{"--threads", "0", "run"}, "--threads must be at least 1"},
 		{"unknown selection, JSON", []string{"--log-format", "json", "ls", "--select", "stg_ordrs"},
 			`{"hint":"did you mean \"stg_orders\"?","level":"error","msg":"--select \"stg_ordrs\": no node matches \"stg_ordrs\""`},
 	}
