@@ -344,6 +344,13 @@ func WriteFileAtomic(file string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	// CreateTemp makes the file private (0600); artifacts are read like the
+	// compiled SQL beside them.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		os.Remove(f.Name())
@@ -396,6 +403,11 @@ func (m *Manifest) WriteFile(file string) error {
 	}
 	f, err := os.CreateTemp(filepath.Dir(file), ".tmp-manifest-*")
 	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil { // as WriteFileAtomic
+		f.Close()
+		os.Remove(f.Name())
 		return err
 	}
 	if err := m.Encode(f); err != nil {

@@ -14,14 +14,33 @@ import (
 var interpolationRE = regexp.MustCompile(`\$\{(env|var):([A-Za-z_][A-Za-z0-9_.]*)(:-([^}]*))?\}`)
 
 // interpolator replaces ${env:…} and ${var:…} references in YAML scalars.
-// Values read from the environment are remembered as secrets, so that they can
-// be kept out of logs, artifacts and messages.
+// Values read from the environment for a key that holds credentials (a
+// DSN, a password, a token: secretKey) are remembered as secrets, so that
+// they can be kept out of logs, artifacts and messages; a schema name read
+// from the environment is no secret, and masking it would make every
+// relation name unreadable.
 type interpolator struct {
 	file    string
 	env     func(string) (string, bool)
 	vars    map[string]any
 	secrets map[string]bool
 	changed int // scalars replaced, for resolving vars that name vars
+	// untyped: the values land in a map of any (vars), not in typed
+	// fields, so a value keeps the type it had: "${env:ZIP}" stays the
+	// string "007", "${var:day}" the string "2024-01-01".
+	untyped bool
+}
+
+// secretKeyRE matches the keys whose values are credentials.
+var secretKeyRE = regexp.MustCompile(`(?i)(dsn|pass|secret|token|credential|private_key|api_key|auth)`)
+
+// secretKey says whether the value at a path (e.g. "profile.targets.prod.dsn")
+// is a credential.
+func secretKey(path string) bool {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		path = path[i+1:]
+	}
+	return secretKeyRE.MatchString(path)
 }
 
 // node interpolates every scalar below n in place. path names the key for
@@ -53,31 +72,46 @@ func (in *interpolator) node(n *yaml.Node, path string, skip func(path string) b
 		if !strings.Contains(n.Value, "${") {
 			return nil
 		}
-		out, d := in.scalar(n, path)
+		out, str, d := in.scalar(n, path)
 		diags = append(diags, d...)
 		if len(d) == 0 && out != n.Value {
 			// Resolve the result as if written plainly, so that "${env:T:-8}"
-			// can fill an integer.
+			// can fill an integer; a string stays a string where types
+			// are kept.
 			n.Value, n.Tag, n.Style = out, "", 0
+			if str && in.untyped {
+				n.Tag = "!!str"
+			}
 			in.changed++
 		}
 	}
 	return diags
 }
 
-func (in *interpolator) scalar(n *yaml.Node, path string) (string, models.Diagnostics) {
+// scalar returns n's value with its references replaced, and whether the
+// result is a string: text around the references, an environment value, or
+// a var that holds a string.
+func (in *interpolator) scalar(n *yaml.Node, path string) (string, bool, models.Diagnostics) {
 	var diags models.Diagnostics
+	whole := interpolationRE.FindString(n.Value) == n.Value
+	str := !whole
 	out := interpolationRE.ReplaceAllStringFunc(n.Value, func(ref string) string {
 		m := interpolationRE.FindStringSubmatch(ref)
 		kind, name, hasDefault, def := m[1], m[2], m[3] != "", m[4]
 		switch kind {
 		case "env":
 			if v, ok := in.env(name); ok && v != "" {
-				in.secrets[v] = true
+				if secretKey(path) {
+					in.secrets[v] = true
+				}
+				str = true
 				return v
 			}
 		case "var":
 			if v, ok := lookupVar(in.vars, name); ok {
+				if _, isString := v.(string); isString {
+					str = true
+				}
 				return fmt.Sprint(v)
 			}
 		}
@@ -98,7 +132,7 @@ func (in *interpolator) scalar(n *yaml.Node, path string) (string, models.Diagno
 		})
 		return ref
 	})
-	return out, diags
+	return out, str, diags
 }
 
 // lookupVar finds a variable by name; a dotted name looks inside maps.

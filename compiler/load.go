@@ -153,8 +153,9 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 				break
 			}
 			maps.Copy(written, opts.Vars)
-			in.vars, in.changed = written, 0
+			in.vars, in.changed, in.untyped = written, 0, true
 			last = in.node(vn, "vars", func(string) bool { return false })
+			in.untyped = false
 			if in.changed == 0 {
 				break
 			}

@@ -399,6 +399,11 @@ func Write(file string, manifestJSON []byte) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp's 0600 would keep a web server out
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return 0, err
+	}
 	if _, err := tmp.Write(page); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())

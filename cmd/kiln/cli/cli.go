@@ -168,7 +168,9 @@ default) or PostgreSQL.`,
   kiln run --select tag:nightly --exclude customers --threads 8`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       compiler.Version,
 	}
+	root.SetVersionTemplate("kiln {{ .Version }}\n")
 	f := root.PersistentFlags()
 	f.StringVar(&a.g.projectDir, "project-dir", "", "the project directory (default: the current directory or the nearest parent with kiln.yml)")
 	f.StringVar(&a.g.target, "target", "", "the target of kiln.yml's profile to use")
