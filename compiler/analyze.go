@@ -202,9 +202,7 @@ func (res *Result) analyze(opts Options, raw map[string]string) models.Diagnosti
 	// its own goroutine while the next models are parsed.
 	var bind *binding
 	if p.Dialect == "duckdb" && len(todo) > 0 {
-		seedDiags, err := res.bindSeeds(ctx, az, cat)
-		diags = append(diags, seedDiags...)
-		if err != nil {
+		if err := res.bindSeeds(ctx, az, cat, res.badSeeds); err != nil {
 			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: ProjectFile}, Severity: models.Warning, Message: "seed column types are unknown: " + err.Error()})
 		}
 		bind = res.startBind(ctx, az, modelsInOrder, len(todo))
@@ -586,26 +584,16 @@ type bindQuery struct {
 // bindSeeds reads the seeds' CSV headers and types as kiln's DuckDB engine
 // would load them, before any model is analysed, so that the models that
 // read seeds can be typed without DuckDB.
-//
-// A seed file that is not well-formed CSV is an error at its line: DuckDB's
-// sniffer would read it as other columns, and every model that reads it
-// would then report columns that are missing.
-func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) (models.Diagnostics, error) {
+func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog, bad map[string]bool) error {
 	p := res.Project
-	var diags models.Diagnostics
 	var seeds []*models.Seed
 	for _, s := range p.Seeds {
-		err := dialects.ReadSeedCSV(filepath.Join(p.Dir, s.Path), nil, func(int, []string) error { return nil })
-		var se *dialects.SeedError
-		if errors.As(err, &se) {
-			diags = append(diags, models.Diagnostic{Pos: models.Pos{File: s.Path, Line: se.Line, Col: se.Col}, Severity: models.Error,
-				Message: se.Msg, Hint: "a seed is CSV with a header row: one field per column on every row, fields that hold commas, quotes or line breaks in double quotes, quotes doubled"})
-			continue
+		if !bad[s.Name] {
+			seeds = append(seeds, s)
 		}
-		seeds = append(seeds, s)
 	}
 	if len(seeds) == 0 {
-		return diags, nil
+		return nil
 	}
 	var rels []models.Relation
 	for _, s := range seeds {
@@ -621,14 +609,41 @@ func (res *Result) bindSeeds(ctx context.Context, az Analyzer, cat *catalog) (mo
 		return models.BindStep{Relation: s.Relation, Query: seedQuery(filepath.Join(p.Dir, s.Path), s.Config.ColumnTypes)}, true
 	})
 	if err != nil {
-		return diags, err
+		return err
 	}
 	for i, s := range seeds {
 		if errs[i] == "" {
 			cat.setSeed(s, cols[i])
 		}
 	}
-	return diags, nil
+	return nil
+}
+
+// checkSeeds reads every seed file as the engines load it. A file that is
+// not well-formed CSV is an error at its line, on every compile (not only
+// when the analysis is not cached): DuckDB's sniffer would read it as other
+// columns, and the models that read it would report missing columns. The
+// error stops loading that seed only (Diagnostic.Node).
+func (res *Result) checkSeeds() (models.Diagnostics, map[string]bool) {
+	p := res.Project
+	errs := make([]*dialects.SeedError, len(p.Seeds))
+	parallel(len(p.Seeds), func(i int) {
+		err := dialects.ReadSeedCSV(filepath.Join(p.Dir, p.Seeds[i].Path), nil, func(int, []string) error { return nil })
+		errors.As(err, &errs[i])
+	})
+	var diags models.Diagnostics
+	bad := map[string]bool{}
+	for i, se := range errs {
+		if se == nil {
+			continue
+		}
+		s := p.Seeds[i]
+		bad[s.Name] = true
+		diags = append(diags, models.Diagnostic{Pos: models.Pos{File: s.Path, Line: se.Line, Col: se.Col}, Severity: models.Error,
+			Message: se.Msg, Hint: "a seed is CSV with a header row: one field per column on every row, fields that hold commas, quotes or line breaks in double quotes, quotes doubled",
+			Node: s.UniqueID(p.Name)})
+	}
+	return diags, bad
 }
 
 // startBind starts binding in a scratch database that has the project's

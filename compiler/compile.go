@@ -50,6 +50,7 @@ type Result struct {
 
 	// For the stamp (stamp.go): the environment variables read, the first
 	// volatile function a template calls, and the files written.
+	badSeeds  map[string]bool // seeds whose file is not well-formed CSV (checkSeeds)
 	envRec    *envRecorder
 	volatile  string
 	outputsMu sync.Mutex
@@ -311,6 +312,9 @@ func Compile(opts Options) (*Result, error) {
 		}
 	}
 	res.rendered = maps.Clone(raw)
+	seedDiags, badSeeds := res.checkSeeds()
+	res.Diagnostics = append(res.Diagnostics, seedDiags...)
+	res.badSeeds = badSeeds
 	// Only an incremental model is rendered again (by Render, for its
 	// incremental runs), and a model under a unit test (with its inputs in
 	// place of its parents); the other models' parse trees, which hold a

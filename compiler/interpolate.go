@@ -3,10 +3,12 @@ package compiler
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/kiln-sql/kiln/compiler/suggest"
 	"github.com/kiln-sql/kiln/models"
 )
 
@@ -123,6 +125,12 @@ func (in *interpolator) scalar(n *yaml.Node, path string) (string, bool, models.
 		if kind == "var" {
 			what = "variable"
 			hint = fmt.Sprintf("define %s under vars: in kiln.yml or pass --vars '%s: value'", name, name)
+			names := make([]string, 0, len(in.vars))
+			for k := range in.vars {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			hint = cmpHint(suggest.Hint(name, names), hint)
 		}
 		diags = append(diags, models.Diagnostic{
 			Pos:      posOf(in.file, n),

@@ -352,7 +352,21 @@ func execDiagnostic(file string, err error) models.Diagnostic {
 		if he != nil {
 			inner.Message, inner.Hint = he.msg, he.hint
 		}
+		// The call is what the author can change: point at it, and say
+		// where in the macro it went wrong.
+		if strings.HasPrefix(m[4], "macro ") {
+			call := m[4]
+			d.Message = fmt.Sprintf("%s failed at %s: %s", call, inner.Pos, inner.Message)
+			d.Hint = inner.Hint
+			if strings.Contains(inner.Message, "index out of range") {
+				d.Hint = "the macro reads an argument (index .Args n) that this call does not pass: check how many it takes"
+			}
+			return d
+		}
 		return inner
+	}
+	if strings.Contains(msg, "can't evaluate field Args") {
+		d.Hint = `a macro that reads .Args is called with {{ macro "name" arg1 arg2 }}, not {{ template "name" … }}`
 	}
 	if he != nil {
 		msg = he.msg

@@ -37,7 +37,7 @@ func (x *Executor) build(ctx context.Context, st *Step, rec *recorder) error {
 	}
 	query = compiler.TrimStatement(query)
 	for _, h := range m.Config.PreHook {
-		if err := rec.exec(h); err != nil {
+		if err := rec.hook(h); err != nil {
 			return fmt.Errorf("pre_hook: %w", err)
 		}
 	}
@@ -69,7 +69,7 @@ func (x *Executor) build(ctx context.Context, st *Step, rec *recorder) error {
 		return err
 	}
 	for _, h := range m.Config.PostHook {
-		if err := rec.exec(h); err != nil {
+		if err := rec.hook(h); err != nil {
 			return fmt.Errorf("post_hook: %w", err)
 		}
 	}

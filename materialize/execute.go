@@ -256,6 +256,14 @@ func (r *recorder) exec(sql string) error {
 	return nil
 }
 
+// hook runs a pre_hook or post_hook: its rows are not the model's.
+func (r *recorder) hook(sql string) error {
+	rows := r.rows
+	err := r.exec(sql)
+	r.rows = rows
+	return err
+}
+
 // comment records a note among the statements, for dry runs and run files.
 func (r *recorder) comment(text string) {
 	r.statements = append(r.statements, "-- "+text)

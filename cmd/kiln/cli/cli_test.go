@@ -445,18 +445,22 @@ func TestHooks(t *testing.T) {
 on-run-end: "insert into main.audit values ('end on {{ target.Schema }}')"
 `)
 	// Hooks are templates too: {{ this }} is the model's relation.
-	write(t, dir, "models/marts/customers.sql", `{{ config "post_hook" "insert into main.audit select 'customers built: ' || count(*) from {{ this }}" }}select 1 as id`)
+	write(t, dir, "models/marts/customers.sql", `{{ config "post_hook" "insert into main.audit select 'customers built: ' || count(*) from {{ this }}" }}select range as id from range(5)`)
 	mustKiln(t, dir, "seed")
-	mustKiln(t, dir, "run")
+	r := mustKiln(t, dir, "run")
 	// The hooks run around seed too, as dbt's do; rows come sorted.
 	got := dump(t, dir)["table audit"]
-	if want := "customers built: 1\nend on main\nend on main\nstart\nstart\n"; got != want {
+	if want := "customers built: 5\nend on main\nend on main\nstart\nstart\n"; got != want {
 		t.Errorf("audit holds %q, want %q", got, want)
+	}
+	// The model's rows are its own, not its post_hook's.
+	if !strings.Contains(r.stdout, "table built, 5 rows") {
+		t.Errorf("the run does not report the model's 5 rows:\n%s", r.stdout)
 	}
 
 	// A hook's template error is a compile error at the model.
 	write(t, dir, "models/marts/customers.sql", `{{ config "post_hook" "grant select on {{ thiss }} to reporter" }}select 1 as id`)
-	r := kiln(t, context.Background(), dir, "compile")
+	r = kiln(t, context.Background(), dir, "compile")
 	if r.code != ExitFailure || !strings.Contains(r.stderr, `models/marts/customers.sql: post_hook: template: unknown function "thiss"`) {
 		t.Errorf("exit %d, want 1 and the hook's error:\n%s", r.code, r.stderr)
 	}

@@ -26,4 +26,9 @@ func TestMalformedSeed(t *testing.T) {
 			t.Errorf("the failed load changed raw_customers:\n%s", after)
 		}
 	}
+	// It stops that seed, not the others.
+	r := mustKiln(t, dir, "seed", "--select", "raw_orders")
+	if !strings.Contains(r.stderr, "seeds/raw_customers.csv:1: warning: the header names") {
+		t.Errorf("seed --select raw_orders does not warn of the broken seed:\n%s", r.stderr)
+	}
 }
