@@ -216,7 +216,13 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 					Message: fmt.Sprintf("target %q has unknown type %q", name, t.Type),
 					Hint:    cmpHint(suggest.Hint(t.Type, targetTypes), "valid types: "+strings.Join(targetTypes, ", "))})
 			}
-			p.Targets[name] = withTargetDefaults(t)
+			t = withTargetDefaults(t)
+			if cat := duckdbCatalog(t); cat != "" && strings.EqualFold(cat, t.Schema) && (name == opts.Target || opts.Target == "" && name == pf.Profile.Target) {
+				diags = append(diags, models.Diagnostic{Pos: pos, Severity: models.Error,
+					Message: fmt.Sprintf("target %q: schema %q has the name DuckDB gives the database file %s, so DuckDB cannot tell them apart in %q.\"table\"", name, t.Schema, t.Path, t.Schema),
+					Hint:    "rename the schema or the file, e.g. path: target/" + t.Schema + "_db.duckdb"})
+			}
+			p.Targets[name] = t
 		}
 		if pf.Profile.Target != "" {
 			defaultTarget = pf.Profile.Target
@@ -253,6 +259,17 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 	}
 	secrets := in.secrets
 	return p, &pf, secrets, diags
+}
+
+// duckdbCatalog is the name DuckDB gives a target's database file: its base
+// name up to the first dot ("target/dev.duckdb" is "dev"); "" for other
+// engines.
+func duckdbCatalog(t models.Target) string {
+	if t.Type != "duckdb" || t.Path == "" || t.Path == ":memory:" {
+		return ""
+	}
+	name, _, _ := strings.Cut(filepath.Base(t.Path), ".")
+	return name
 }
 
 func withTargetDefaults(t models.Target) models.Target {
