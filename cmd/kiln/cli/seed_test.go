@@ -32,3 +32,23 @@ func TestMalformedSeed(t *testing.T) {
 		t.Errorf("seed --select raw_orders does not warn of the broken seed:\n%s", r.stderr)
 	}
 }
+
+// A test on a column the model does not return is an error at the test,
+// before any database, and it stops that test only.
+func TestTestOnMissingColumn(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/schema.yml", readFile(t, dir, "models/schema.yml")+`  - name: stg_orders
+    columns:
+      - name: order_idd
+        tests: [not_null]
+`)
+	r := kiln(t, context.Background(), dir, "compile")
+	want := `models/schema.yml:11:17: test not_null_stg_orders_order_idd checks column "order_idd", which model "stg_orders" does not return`
+	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, `did you mean "order_id"?`) {
+		t.Errorf("compile: exit %d, want 1 and %q:\n%s", r.code, want, r.stderr)
+	}
+	mustKiln(t, dir, "seed")
+	if r := mustKiln(t, dir, "run"); !strings.Contains(r.stderr, "warning: test not_null_stg_orders_order_idd") {
+		t.Errorf("run does not warn:\n%s", r.stderr)
+	}
+}
