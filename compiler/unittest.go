@@ -112,6 +112,7 @@ func (tc *testCompiler) unitTests(file string, pf *propertiesFile, doc *yaml.Nod
 			continue
 		}
 		u.Expect = rows
+		tc.unknownUnitColumns(u, posOf(file, orNode(mapGet(entry, "expect"), entry)), rows.Columns, tc.certainColumns(m.Name), "model "+strconv.Quote(m.Name))
 		sql, d := tc.renderUnit(m, u)
 		if d != nil {
 			d.Message = fmt.Sprintf("unit test %q: %s", u.Name, d.Message)
@@ -288,6 +289,14 @@ func (tc *testCompiler) unitGiven(file string, entry *yaml.Node, up *unitTestPro
 			continue
 		}
 		in.UnitRows = rows
+		var known []string
+		switch {
+		case in.This:
+			known = tc.certainColumns(m.Name)
+		case in.Ref != "":
+			known = tc.certainColumns(in.Ref)
+		}
+		tc.unknownUnitColumns(u, gpos, rows.Columns, known, "input "+key)
 		if len(in.UnitRows.Columns) == 0 && len(in.Columns) == 0 {
 			tc.errorf(gpos, "give at least one row, or declare the columns of "+strings.TrimPrefix(key, "this")+" in properties (with data_type)",
 				"input %s has no rows and no declared columns, so kiln cannot make its table", key)
@@ -308,6 +317,46 @@ func (tc *testCompiler) unitGiven(file string, entry *yaml.Node, up *unitTestPro
 		ok = false
 	}
 	return ok
+}
+
+// certainColumns are the columns a model or seed has for certain: a
+// model's typed exactly as DuckDB binds them, a seed's CSV header; nil when
+// they are not known so.
+func (tc *testCompiler) certainColumns(name string) []string {
+	if m := tc.r.models[name]; m != nil {
+		a := tc.res.analysis[m.Name]
+		if a == nil || !a.TypesBound || len(a.Columns) == 0 {
+			return nil
+		}
+		names := make([]string, len(a.Columns))
+		for i, c := range a.Columns {
+			names[i] = c.Name
+		}
+		return names
+	}
+	if s := tc.r.seeds[name]; s != nil && !tc.res.badSeeds[name] {
+		return csvHeader(filepath.Join(tc.res.Project.Dir, filepath.FromSlash(s.Path)))
+	}
+	return nil
+}
+
+// unknownUnitColumns reports the columns of a unit test's rows that the
+// relation they stand for does not have (dbt refuses them too): a typo
+// would otherwise be a NULL column and a test that passes. It stops that
+// unit test only.
+func (tc *testCompiler) unknownUnitColumns(u *models.UnitTest, pos models.Pos, cols, known []string, what string) {
+	if known == nil {
+		return
+	}
+	for _, c := range cols {
+		if slices.ContainsFunc(known, func(k string) bool { return strings.EqualFold(k, c) }) {
+			continue
+		}
+		tc.diags = append(tc.diags, models.Diagnostic{Pos: pos, Severity: models.Error,
+			Message: fmt.Sprintf("unit test %q: %s has no column %q", u.Name, what, c),
+			Hint:    cmpHint(suggest.Hint(c, known), "its columns: "+strings.Join(known, ", ")),
+			Node:    u.UniqueID(tc.res.Project.Name)})
+	}
 }
 
 func orNone(s []string) string {

@@ -52,3 +52,24 @@ func TestTestOnMissingColumn(t *testing.T) {
 		t.Errorf("run does not warn:\n%s", r.stderr)
 	}
 }
+
+// A unit test's expected rows may only name columns the model returns.
+func TestUnitTestUnknownExpectColumn(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/unit.yml", `unit_tests:
+  - name: names
+    model: stg_customers
+    given:
+      - input: ref('raw_customers')
+        rows:
+          - { id: 1, first_name: Ada, last_name: Lovelace, signed_up_on: 2024-01-01 }
+    expect:
+      rows:
+        - { customer_id: 1, full_nme: Ada Lovelace }
+`)
+	r := kiln(t, context.Background(), dir, "test", "--select", "test_type:unit")
+	want := `models/unit.yml:9:7: unit test "names": model "stg_customers" has no column "full_nme"`
+	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, `did you mean "full_name"?`) {
+		t.Errorf("exit %d, want 1 and %q:\n%s%s", r.code, want, r.stdout, r.stderr)
+	}
+}
