@@ -67,7 +67,38 @@ func (x *Executor) locate(st *Step, err error) error {
 	if i := strings.Index(full, dbMsg); i >= 0 {
 		full = full[:i] + msg + full[i+len(dbMsg):]
 	}
+	if seed := x.missingSeed(msg); seed != "" {
+		// DuckDB's own guess (a system table) only misleads here.
+		full = duckdbGuess.ReplaceAllString(full, "")
+		full += "\n\thint: " + seed + " is a seed: load it with kiln seed, or run kiln build, which loads seeds first"
+	}
 	return &ModelError{Pos: pos, Msg: full, Err: err}
+}
+
+// missingTableRE finds the relation a database says does not exist:
+// DuckDB's "Table with name x does not exist", PostgreSQL's `relation "s.x"
+// does not exist`.
+var missingTableRE = regexp.MustCompile(`(?:Table with name (\S+) does not exist|relation "([^"]+)" does not exist)`)
+
+var duckdbGuess = regexp.MustCompile(`\nDid you mean "[^"\n]*"\?`)
+
+// missingSeed names the seed whose table an error says is missing, or "".
+func (x *Executor) missingSeed(msg string) string {
+	m := missingTableRE.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	name := m[1] + m[2]
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Trim(name, `"!`)
+	for _, s := range x.Compiled.Project.Seeds {
+		if strings.EqualFold(s.Relation.Name, name) {
+			return s.Name
+		}
+	}
+	return ""
 }
 
 // statementOffset finds where in stmt the database places its error, from

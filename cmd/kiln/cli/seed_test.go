@@ -73,3 +73,13 @@ func TestUnitTestUnknownExpectColumn(t *testing.T) {
 		t.Errorf("exit %d, want 1 and %q:\n%s%s", r.code, want, r.stdout, r.stderr)
 	}
 }
+
+// Running models before their seeds are loaded says so.
+func TestRunBeforeSeed(t *testing.T) {
+	dir := newProject(t)
+	r := kiln(t, context.Background(), dir, "run")
+	want := "models/staging/stg_orders.sql:7:6: Catalog Error: Table with name raw_orders does not exist!\n\thint: raw_orders is a seed: load it with kiln seed"
+	if r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d, want 1 and %q:\n%s", r.code, want, r.stderr)
+	}
+}
