@@ -157,7 +157,7 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 	if err := writeRunArtifacts(p, engine, results, time.Since(start)); err != nil {
 		pr.emit("error", "writing run artifacts: "+err.Error(), nil)
 	}
-	failed := summarize(pr, results, time.Since(start))
+	failed := summarize(pr, results, time.Since(pr.start)) // as the progress lines count
 	if ctx.Err() != nil {
 		pr.summaryLine("interrupted: running statements were cancelled and rolled back; every relation is in its previous or its new complete state")
 		return exitError{ExitFailure}
