@@ -339,7 +339,7 @@ func Compile(opts Options) (*Result, error) {
 	if p.Target.Type == "duckdb" {
 		for _, m := range p.Models {
 			if a := res.analysis[m.Name]; a != nil && a.TypesBound {
-				for _, d := range CheckContract("duckdb", m, a.Columns) {
+				for _, d := range CheckContract("duckdb", m, a.Columns, res.columnPositions(m)) {
 					d.Node = m.UniqueID(p.Name) // it stops this model's build, not the project
 					res.Diagnostics = append(res.Diagnostics, d)
 				}

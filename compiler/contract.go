@@ -158,7 +158,10 @@ func NormalizeType(engine, t string) string {
 // Types are compared when inferred columns carry them (DuckDB's types, as
 // the analysis binds them). It returns one error per mismatch, positioned
 // at the model's properties entry.
-func CheckContract(engine string, m *models.Model, inferred []models.Column) models.Diagnostics {
+//
+// columnPos, when not nil, places a mismatch of a declared column at that
+// column's line.
+func CheckContract(engine string, m *models.Model, inferred []models.Column, columnPos map[string]models.Pos) models.Diagnostics {
 	if !m.Config.Contract.Enforced || inferred == nil {
 		return nil
 	}
@@ -168,10 +171,50 @@ func CheckContract(engine string, m *models.Model, inferred []models.Column) mod
 	}
 	var diags models.Diagnostics
 	for _, mm := range CompareColumns(engine, m.Columns, inferred) {
-		diags = append(diags, models.Diagnostic{Pos: pos, Severity: models.Error,
+		p := pos
+		if cp, ok := columnPos[strings.ToLower(mm.Column)]; ok {
+			p = cp
+		}
+		diags = append(diags, models.Diagnostic{Pos: p, Severity: models.Error,
 			Message: fmt.Sprintf("model %q breaks its contract: %s", m.Name, mm), Hint: contractHint(mm)})
 	}
 	return diags
+}
+
+// columnPositions maps each declared column of a model (lower-cased) to
+// the line of its data_type in the properties file, or of its entry.
+func (res *Result) columnPositions(m *models.Model) map[string]models.Pos {
+	rp := res.props.models[m.Name]
+	if rp == nil {
+		return nil
+	}
+	seq := mapGet(res.props.docs[rp.file], "models")
+	if seq == nil {
+		return nil
+	}
+	for _, entry := range seq.Content {
+		if n := mapGet(entry, "name"); n == nil || n.Value != m.Name {
+			continue
+		}
+		cols := mapGet(entry, "columns")
+		if cols == nil {
+			return nil
+		}
+		out := map[string]models.Pos{}
+		for _, c := range cols.Content {
+			name := mapGet(c, "name")
+			if name == nil {
+				continue
+			}
+			at := c
+			if dt := mapGet(c, "data_type"); dt != nil {
+				at = dt
+			}
+			out[strings.ToLower(name.Value)] = posOf(rp.file, at)
+		}
+		return out
+	}
+	return nil
 }
 
 func contractHint(mm ColumnMismatch) string {

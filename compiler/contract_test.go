@@ -78,7 +78,7 @@ func TestCompareColumns(t *testing.T) {
 func TestCheckContract(t *testing.T) {
 	m := &models.Model{Name: "customers", Path: "models/customers.sql", ConfigPos: models.Pos{File: "models/schema.yml", Line: 3, Col: 5},
 		Config: models.Config{Contract: models.Contract{Enforced: true}}, Columns: cols("id", "integer", "email", "varchar")}
-	diags := CheckContract("duckdb", m, cols("id", "BIGINT", "email", "VARCHAR", "phone", "VARCHAR"))
+	diags := CheckContract("duckdb", m, cols("id", "BIGINT", "email", "VARCHAR", "phone", "VARCHAR"), nil)
 	want := `models/schema.yml:3:5: model "customers" breaks its contract: column "id" has the wrong type: the contract declares integer, the query returns BIGINT
 	hint: cast it in the query, or change its data_type
 models/schema.yml:3:5: model "customers" breaks its contract: column "phone" is extra: the query returns it (VARCHAR), the contract does not declare it
@@ -86,11 +86,11 @@ models/schema.yml:3:5: model "customers" breaks its contract: column "phone" is 
 	if diff := cmp.Diff(want, diags.Error()); diff != "" {
 		t.Errorf("CheckContract (-want +got):\n%s", diff)
 	}
-	if d := CheckContract("duckdb", m, nil); d != nil {
+	if d := CheckContract("duckdb", m, nil, nil); d != nil {
 		t.Errorf("unknown columns: %v", d)
 	}
 	m.Config.Contract.Enforced = false
-	if d := CheckContract("duckdb", m, cols("x", "INTEGER")); d != nil {
+	if d := CheckContract("duckdb", m, cols("x", "INTEGER"), nil); d != nil {
 		t.Errorf("no contract: %v", d)
 	}
 }

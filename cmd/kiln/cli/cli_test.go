@@ -403,7 +403,7 @@ func TestContractCheckedAtCompileTime(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", r.code, r.stderr)
 	}
 	for _, want := range []string{
-		`models/schema.yml:2:5: model "customers" breaks its contract: column "customer_id" has the wrong type: the contract declares integer, the query returns BIGINT`,
+		`models/schema.yml:5:41: model "customers" breaks its contract: column "customer_id" has the wrong type: the contract declares integer, the query returns BIGINT`,
 		`column "lifetime_value" has the wrong type: the contract declares double, the query returns DECIMAL(38,2)`,
 		"hint: cast it in the query, or change its data_type",
 	} {
