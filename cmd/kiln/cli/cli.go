@@ -66,8 +66,20 @@ type app struct {
 	env     func(string) (string, bool)
 	// parser is DuckDB's parser in an in-memory database, opened on first
 	// use and closed when Run returns.
-	parser *duckdb.Parser
-	root   *cobra.Command
+	parser  *duckdb.Parser
+	root    *cobra.Command
+	command string // the name of the command running, e.g. "run"
+}
+
+// nothingDone is how a summary says that errors stopped the command.
+func (a *app) nothingDone() string {
+	switch a.command {
+	case "run", "build", "seed", "test":
+		return "nothing was run"
+	case "compile":
+		return "nothing was written"
+	}
+	return "stopped"
 }
 
 // Run runs kiln with args (without the program name) and returns the exit
@@ -169,6 +181,9 @@ default) or PostgreSQL.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       compiler.Version,
+		PersistentPreRun: func(cmd *cobra.Command, args []string) {
+			a.command = cmd.Name()
+		},
 	}
 	root.SetVersionTemplate("kiln {{ .Version }}\n")
 	f := root.PersistentFlags()

@@ -33,7 +33,8 @@ type project struct {
 	target  string // the project's target/ directory
 	// nodeDiags are errors that stop one node (models.Diagnostic.Node),
 	// reported once the command has selected its nodes.
-	nodeDiags models.Diagnostics
+	nodeDiags   models.Diagnostics
+	nothingDone string // app.nothingDone
 }
 
 // load compiles the project, prints its diagnostics and opens the log file.
@@ -62,7 +63,7 @@ func (a *app) loadWith(opts compiler.Options) (*project, error) {
 	pr.diagnostics(diags)
 	if diags.HasErrors() {
 		n := len(diags.Errors())
-		pr.summaryLine("%d %s in the project; nothing was run", n, plural(n, "error", "errors"))
+		pr.summaryLine("%d %s in the project; %s", n, plural(n, "error", "errors"), a.nothingDone())
 		pr.close()
 		return nil, exitError{ExitFailure}
 	}
@@ -70,7 +71,7 @@ func (a *app) loadWith(opts compiler.Options) (*project, error) {
 		pr.close()
 		return nil, err
 	}
-	return &project{opts: opts, res: res, printer: pr, target: targetDir, nodeDiags: nodeDiags}, nil
+	return &project{opts: opts, res: res, printer: pr, target: targetDir, nodeDiags: nodeDiags, nothingDone: a.nothingDone()}, nil
 }
 
 // splitNodeDiagnostics separates the errors that stop one node only (see
@@ -108,7 +109,7 @@ func (p *project) checkNodeDiagnostics(ids []string) error {
 		return nil
 	}
 	p.printer.diagnostics(errs)
-	p.printer.summaryLine("%d %s in the selected nodes; nothing was run", len(errs), plural(len(errs), "error", "errors"))
+	p.printer.summaryLine("%d %s in the selected nodes; %s", len(errs), plural(len(errs), "error", "errors"), p.nothingDone)
 	return exitError{ExitFailure}
 }
 
