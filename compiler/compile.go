@@ -260,6 +260,7 @@ func Compile(opts Options) (*Result, error) {
 
 	// Macros a model calls lend it their dependencies.
 	res.Diagnostics = append(res.Diagnostics, inheritMacroDeps(p.Models, trees, macroDefs)...)
+	res.Diagnostics = append(res.Diagnostics, relationClashes(p)...)
 
 	res.Graph, d = buildGraph(p, disabled)
 	res.Diagnostics = append(res.Diagnostics, d...)
@@ -424,6 +425,65 @@ func (res *Result) Render(name string, incremental bool) (string, error) {
 
 // Node returns the model, seed or source with the given unique id.
 func (res *Result) Node(id string) any { return res.byID[id] }
+
+// reservedSuffixes end the names of the relations kiln builds beside a
+// model's (materialize: the new table before the swap, an incremental
+// model's new rows, a unique index): a model named so would be dropped by
+// another's build.
+var reservedSuffixes = []string{"__kiln_tmp", "__kiln_new", "__kiln_uidx"}
+
+// relationClashes reports two nodes that would build the same relation
+// (SQL folds unquoted names, so case does not tell them apart), a model
+// that would overwrite a declared source, and relation names kiln keeps
+// for itself. A seed may load a source's table: that is how a source is
+// fed from a CSV.
+func relationClashes(p *models.Project) models.Diagnostics {
+	type owner struct {
+		what string
+		pos  models.Pos
+		seed bool
+	}
+	var diags models.Diagnostics
+	seen := map[models.Relation]owner{}
+	claim := func(rel models.Relation, o owner, isSource bool) {
+		for _, suf := range reservedSuffixes {
+			if strings.HasSuffix(strings.ToLower(rel.Name), suf) {
+				diags = append(diags, models.Diagnostic{Pos: o.pos, Severity: models.Error,
+					Message: fmt.Sprintf("%s builds relation %s, whose name ends with %s, which kiln keeps for its own tables", o.what, rel, suf),
+					Hint:    "rename it"})
+				return
+			}
+		}
+		key := lowerRelation(rel)
+		prev, ok := seen[key]
+		switch {
+		case !ok:
+			seen[key] = o
+		case isSource && prev.seed || o.seed && prev.what == "" || isSource && prev.what == "":
+			// a seed that loads a source's table; two sources on one table
+		case isSource:
+			diags = append(diags, models.Diagnostic{Pos: prev.pos, Severity: models.Error,
+				Message: fmt.Sprintf("%s would overwrite %s, which is declared as a source at %s", prev.what, rel, o.pos),
+				Hint:    "a model reads a source, it does not replace it: give the model another name, alias or schema"})
+		default:
+			diags = append(diags, models.Diagnostic{Pos: o.pos, Severity: models.Error,
+				Message: fmt.Sprintf("%s and %s would both build %s", prev.what, o.what, rel),
+				Hint:    "give one of them another name, alias or schema (names are compared without case, as SQL does)"})
+		}
+	}
+	for _, m := range p.Models {
+		if m.Config.Materialized != models.Ephemeral {
+			claim(m.Relation, owner{what: "model " + m.Name, pos: models.Pos{File: m.Path, Line: 1, Col: 1}}, false)
+		}
+	}
+	for _, s := range p.Seeds {
+		claim(s.Relation, owner{what: "seed " + s.Name, pos: models.Pos{File: s.Path}, seed: true}, false)
+	}
+	for _, s := range p.Sources {
+		claim(s.Relation, owner{pos: s.Pos}, true)
+	}
+	return diags
+}
 
 func relationFor(targetSchema string, c models.Config, name string) models.Relation {
 	schema := targetSchema
