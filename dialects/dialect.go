@@ -128,6 +128,18 @@ type Counter interface {
 	ExecCount(ctx context.Context, q Querier, stmt string) (rows int64, err error)
 }
 
+// ReplaceLocker is implemented by engines on which replacing a relation,
+// with the views that depend on it, must not run beside another such
+// replacement: on PostgreSQL two tables swapped at once that one view reads
+// both recreate it, and deadlock or read a catalog row the other just
+// dropped. ReplaceLock is a statement that takes a lock held until the
+// transaction ends; the executor runs it before it looks for dependent
+// views, so that the slow part of a build (filling the new table) stays
+// parallel.
+type ReplaceLocker interface {
+	ReplaceLock() string
+}
+
 // QueryColumns runs a catalog query whose rows are (name, type) pairs, in
 // column order, and collects them: how every engine answers Columns.
 func QueryColumns(ctx context.Context, q Querier, rel models.Relation, query string, args ...any) ([]Column, error) {

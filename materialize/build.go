@@ -174,6 +174,11 @@ func (x *Executor) swapIn(ctx context.Context, st *Step, tmp models.Relation, re
 // know how to recreate makes the drop, and so the model, fail.
 func (x *Executor) replace(ctx context.Context, st *Step, rec *recorder, create func() error) error {
 	var deps []dialects.DependentView
+	if l, ok := x.Engine.(dialects.ReplaceLocker); ok {
+		if err := rec.exec(l.ReplaceLock()); err != nil {
+			return err
+		}
+	}
 	if x.Engine.Capabilities().ViewsBindToTables {
 		if rec.q == nil {
 			rec.comment("the views that depend on " + st.Relation.String() + " are dropped here and recreated after it")

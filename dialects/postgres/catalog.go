@@ -119,6 +119,10 @@ where c.relkind in ('v', 'm')
 group by c.oid, n.nspname, c.relname, c.relkind
 order by max(deps.depth), n.nspname, c.relname`
 
+// ReplaceLock implements dialects.ReplaceLocker with a transaction-level
+// advisory lock whose key is kiln's own ("kiln" in ASCII).
+func (e *Engine) ReplaceLock() string { return "select pg_advisory_xact_lock(1802071150)" }
+
 // DependentViews lists every view and materialized view that reads rel,
 // directly or not, upstream first, with its definition and the statements
 // that restore its comments, options, grants and indexes once recreated.
