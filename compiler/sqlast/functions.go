@@ -423,21 +423,22 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 	case "mod":
 		p.infix(arg(0), " % ", arg(1))
 	case "len", "strlen", "length":
-		if name == "strlen" {
-			p.callAs("octet_length", e, c...)
-			return true
-		}
-		if isList(p.typeOf(arg(0))) {
-			p.w("coalesce(cardinality(")
-			p.expr(arg(0))
-			p.w("), 0)")
-			return true
-		}
+		// DuckDB's lengths are BIGINT and NULL for NULL; PostgreSQL's are
+		// integer, and cardinality is NULL for NULL and 0 for '{}' too.
 		p.w("CAST(")
-		p.callAs("length", e, c...)
+		switch {
+		case name == "strlen":
+			p.callAs("octet_length", e, c...)
+		case isList(p.typeOf(arg(0))):
+			p.callAs("cardinality", e, arg(0))
+		default:
+			p.callAs("length", e, c...)
+		}
 		p.w(" AS bigint)")
 	case "array_length", "list_length":
+		p.w("CAST(")
 		p.callAs("cardinality", e, arg(0))
+		p.w(" AS bigint)")
 	case "lcase":
 		p.callAs("lower", e, c...)
 	case "ucase":
