@@ -216,10 +216,17 @@ func (in *inference) add(v string) {
 	in.any = true
 	f := &in.fits
 	lower := strings.ToLower(v)
-	f[tBoolean] = f[tBoolean] && (lower == "true" || lower == "false")
+	switch lower { // DuckDB's sniffer takes these as booleans too
+	case "true", "false", "t", "f", "yes", "no":
+	default:
+		f[tBoolean] = false
+	}
+	// A number written with a leading zero (a zip code, "007") stays text,
+	// as DuckDB's sniffer keeps it: the zeros are data.
+	leadingZero := len(v) > 1 && v[0] == '0' && v[1] >= '0' && v[1] <= '9'
 	_, err := strconv.ParseInt(v, 10, 64)
-	f[tBigint] = f[tBigint] && integerRE.MatchString(v) && err == nil
-	f[tDouble] = f[tDouble] && numericRE.MatchString(v)
+	f[tBigint] = f[tBigint] && !leadingZero && integerRE.MatchString(v) && err == nil
+	f[tDouble] = f[tDouble] && !leadingZero && numericRE.MatchString(v)
 	isDate := dateRE.MatchString(v) && validDate(v)
 	m := timestampRE.FindStringSubmatch(v)
 	isTS := m != nil && m[5] == "" && validDate(m[1]) && validClock(m[2])
