@@ -165,6 +165,16 @@ func (p *printer) operatorFunc(name string, e *Expr) {
 				p.fail("// on operands that are not known to be integers", e.Location, "cast both operands to an integer type, or use / and floor()")
 				return
 			}
+			if lt == "HUGEINT" || rt == "HUGEINT" || lt == "UHUGEINT" || rt == "UHUGEINT" {
+				// numeric on PostgreSQL (sum of bigints is one), where / keeps
+				// the fraction: div truncates as DuckDB's // does.
+				p.w("div(")
+				p.expr(c[0])
+				p.w(", ")
+				p.expr(c[1])
+				p.w(")")
+				return
+			}
 			op = "/" // PostgreSQL's integer division truncates like DuckDB's //
 		case "**", "^":
 			p.w("power(CAST(")
@@ -453,6 +463,10 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		if argc < 2 {
 			return false
 		}
+		if negativeConst(arg(1)) {
+			p.fail(name+" with a negative start (DuckDB counts it from the end, PostgreSQL does not)", e.Location, "use right(s, n), or length(s) + start + 1 as the start")
+			return true
+		}
 		p.callAs("substr", e, p.intArgs("substr", c)...)
 	case "instr", "position", "strpos":
 		p.w("CAST(")
@@ -577,6 +591,10 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 	case "list_extract", "array_extract":
 		if isString(p.typeOf(arg(0))) {
 			p.fail(name+" on a string", e.Location, "")
+			return true
+		}
+		if negativeConst(arg(1)) {
+			p.fail(name+" with a negative index (DuckDB counts it from the end, PostgreSQL gives NULL)", e.Location, "index from the start, e.g. with len(list)")
 			return true
 		}
 		p.w("(")
@@ -1199,6 +1217,22 @@ func normType(t string) string {
 		return "TIMESTAMP WITH TIME ZONE"
 	}
 	return t
+}
+
+// negativeConst says whether e is a negative number written as a constant
+// (-3, or the unary minus of 3).
+func negativeConst(e *Expr) bool {
+	if e == nil {
+		return false
+	}
+	if e.Class == "CONSTANT" && e.Value != nil && !e.Value.IsNull {
+		return strings.HasPrefix(e.Value.Text(), "-")
+	}
+	if e.Class == "FUNCTION" && e.FunctionName == "-" && len(e.Children) == 1 {
+		c := e.Children[0]
+		return c.Class == "CONSTANT" && c.Value != nil && !c.Value.IsNull && !strings.HasPrefix(c.Value.Text(), "-")
+	}
+	return false
 }
 
 func isInt(t string) bool {

@@ -1546,6 +1546,10 @@ func (p *printer) operator(e *Expr) {
 			p.fail("struct field access", e.Location, "")
 			return
 		}
+		if p.pg() && negativeConst(c[1]) {
+			p.fail("a negative subscript (DuckDB counts it from the end, PostgreSQL gives NULL)", e.Location, "index from the start, e.g. with len(list)")
+			return
+		}
 		p.w("(")
 		p.expr(c[0])
 		p.w(")[")

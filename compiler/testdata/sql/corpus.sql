@@ -307,3 +307,12 @@ select percentile_cont(0.75) within group (order by val desc) as p25, percentile
 select * from ledger l asof join (select currency, rate_date as entry_date, rate_to_eur from fx_rates) r using (currency, entry_date) order by l.id
 -- reject: count(DISTINCT …) OVER
 select id, count(distinct status) over (partition by customer_id) as n_statuses from orders order by id
+select sum(qty::bigint) // 2 as half_total, 7::hugeint // 2 as h from orders
+-- reject: negative start
+select substring('abcdef', -2) as s
+-- reject: negative start
+select substr(name, -3, 2) as s from customers
+-- reject: negative subscript
+select list_value(10, 20, 30)[-1] as last
+-- reject: negative index
+select list_extract([1, 2, 3], -1) as last
