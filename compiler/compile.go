@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/kiln-sql/kiln/compiler/dag"
 	"github.com/kiln-sql/kiln/compiler/suggest"
@@ -110,6 +111,10 @@ func Compile(opts Options) (*Result, error) {
 		}
 		raws[i] = bytesString(data) // data is not used again: no copy
 		sums[i] = sha(raws[i]).Checksum
+		if d := checkUTF8(files.Models[i], raws[i]); d != nil {
+			parsed[i] = &parsedTemplate{File: files.Models[i], Diags: models.Diagnostics{*d}}
+			return
+		}
 		parsed[i] = parseTemplate(files.Models[i], raws[i])
 	})
 	for _, pt := range parsed {
@@ -123,6 +128,10 @@ func Compile(opts Options) (*Result, error) {
 		data, err := read(f)
 		if err != nil {
 			return nil, err
+		}
+		if d := checkUTF8(f, string(data)); d != nil {
+			res.Diagnostics = append(res.Diagnostics, *d)
+			continue
 		}
 		pt := parseTemplate(f, string(data))
 		res.Diagnostics = append(res.Diagnostics, pt.Diags...)
@@ -425,6 +434,26 @@ func (res *Result) Render(name string, incremental bool) (string, error) {
 
 // Node returns the model, seed or source with the given unique id.
 func (res *Result) Node(id string) any { return res.byID[id] }
+
+// checkUTF8 reports the first byte of text that is not UTF-8: SQL text
+// is, and DuckDB's parser refuses the whole batch of models it is in.
+func checkUTF8(file, text string) *models.Diagnostic {
+	if utf8.ValidString(text) {
+		return nil
+	}
+	for i, r := range text {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(text[i:]); size == 1 {
+				line := strings.Count(text[:i], "\n") + 1
+				col := utf8.RuneCountInString(text[strings.LastIndexByte(text[:i], '\n')+1:i]) + 1
+				return &models.Diagnostic{Pos: models.Pos{File: file, Line: line, Col: col}, Severity: models.Error,
+					Message: fmt.Sprintf("the file is not UTF-8 (byte 0x%02x)", text[i]),
+					Hint:    "save it as UTF-8 (it may be Latin-1 or Windows-1252)"}
+			}
+		}
+	}
+	return nil
+}
 
 // reservedSuffixes end the names of the relations kiln builds beside a
 // model's (materialize: the new table before the swap, an incremental

@@ -256,20 +256,37 @@ func skipSpaceAndComments(s string, i int) int {
 func TrimStatement(sql string) string {
 	for {
 		t := strings.TrimRight(sql, " \t\r\n;")
-		// A trailing line comment would swallow what is appended after it.
-		if i := strings.LastIndexByte(t, '\n'); i >= 0 {
-			last := t[i+1:]
-			if strings.HasPrefix(strings.TrimSpace(last), "--") {
-				t = t[:i]
-			}
-		} else if strings.HasPrefix(strings.TrimSpace(t), "--") {
-			t = ""
+		// A trailing line comment would swallow what is appended after it,
+		// also one after the SQL on its line ("select 1; -- done").
+		start := strings.LastIndexByte(t, '\n') + 1
+		if i := lineComment(t[start:]); i >= 0 {
+			t = t[:start+i]
 		}
 		if t == sql {
 			return t
 		}
 		sql = t
 	}
+}
+
+// lineComment returns where a -- comment starts on line, outside quotes
+// and identifiers, or -1.
+func lineComment(line string) int {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '-' && i+1 < len(line) && line[i+1] == '-':
+			return i
+		}
+	}
+	return -1
 }
 
 // lowerRelation folds a relation's case, as unquoted SQL names do.

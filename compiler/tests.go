@@ -873,6 +873,10 @@ func (tc *testCompiler) singular(files []string, read func(string) ([]byte, erro
 			tc.errorf(models.Pos{File: rel}, "use letters, digits and underscores, e.g. "+strings.Map(identChar, name), "test name %q is not an identifier", name)
 			continue
 		}
+		if d := checkUTF8(rel, string(data)); d != nil {
+			tc.diags = append(tc.diags, *d)
+			continue
+		}
 		pt := parseTemplate(rel, string(data))
 		tc.res.noteVolatile(pt)
 		if len(pt.Diags) > 0 {

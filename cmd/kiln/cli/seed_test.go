@@ -83,3 +83,15 @@ func TestRunBeforeSeed(t *testing.T) {
 		t.Errorf("exit %d, want 1 and %q:\n%s", r.code, want, r.stderr)
 	}
 }
+
+// A model saved in Latin-1 is an error at its first byte that is not
+// UTF-8, not a failure of the whole analysis.
+func TestModelNotUTF8(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/latin1.sql", "-- caf\xe9\nselect 1 as a\n")
+	r := kiln(t, context.Background(), dir, "compile")
+	want := "models/latin1.sql:1:7: the file is not UTF-8 (byte 0xe9)"
+	if r.code != 1 || !strings.Contains(r.stderr, want) || strings.Count(r.stderr, "\n") > 3 {
+		t.Errorf("exit %d, want 1 and only %q:\n%s", r.code, want, r.stderr)
+	}
+}
