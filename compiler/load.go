@@ -161,6 +161,9 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 			}
 		}
 		diags = append(diags, last...)
+		if !last.HasErrors() {
+			diags = append(diags, varLoops(vn, "vars")...)
+		}
 		if err := vn.Decode(&vars); err != nil {
 			diags = append(diags, yamlErrors(ProjectFile, vn, err)...)
 		}
@@ -259,6 +262,29 @@ func loadProjectFile(opts Options, env func(string) (string, bool)) (*models.Pro
 	}
 	secrets := in.secrets
 	return p, &pf, secrets, diags
+}
+
+// varLoops reports the ${var:…} references left in vars once resolved:
+// vars that refer to each other in a loop, or to themselves.
+func varLoops(n *yaml.Node, path string) models.Diagnostics {
+	var diags models.Diagnostics
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			diags = append(diags, varLoops(n.Content[i+1], path+"."+n.Content[i].Value)...)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			diags = append(diags, varLoops(c, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	case yaml.ScalarNode:
+		if m := interpolationRE.FindStringSubmatch(n.Value); m != nil && m[1] == "var" {
+			diags = append(diags, models.Diagnostic{Pos: posOf(ProjectFile, n), Severity: models.Error,
+				Message: fmt.Sprintf("%s never resolves: %s refers back to it", path, m[0]),
+				Hint:    "vars may refer to other vars, but not in a loop"})
+		}
+	}
+	return diags
 }
 
 // duckdbCatalog is the name DuckDB gives a target's database file: its base

@@ -302,11 +302,16 @@ func (r *renderer) source(src, table string) (string, error) {
 }
 
 func (r *renderer) variable(name string, def ...any) (any, error) {
-	if v, ok := lookupVar(r.project.Vars, name); ok {
+	v, ok := lookupVar(r.project.Vars, name)
+	if ok && v != nil {
 		return v, nil
 	}
 	if len(def) > 0 {
 		return def[0], nil
+	}
+	if ok { // null: text/template would print "<no value>" into the SQL
+		return nil, &hintError{msg: fmt.Sprintf("variable %q is null", name),
+			hint: fmt.Sprintf(`give it a value, or a default: {{ var %q "value" }}`, name)}
 	}
 	return nil, &hintError{msg: fmt.Sprintf("variable %q is not defined", name),
 		hint: cmpHint(suggest.Hint(name, r.varNames), fmt.Sprintf(`define it under vars: in kiln.yml, pass --vars '%s: value', or give a default: {{ var %q "value" }}`, name, name))}
