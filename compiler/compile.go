@@ -267,6 +267,17 @@ func Compile(opts Options) (*Result, error) {
 		p.Seeds = append(p.Seeds, s)
 	}
 
+	// An incremental model's strategy needs its key before the first
+	// incremental run, not at it.
+	for _, m := range p.Models {
+		c := m.Config
+		if c.Materialized == models.Incremental && c.IncrementalStrategy != "" && c.IncrementalStrategy != models.StrategyAppend && len(c.UniqueKey) == 0 {
+			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: m.Path, Line: 1, Col: 1}, Severity: models.Error,
+				Message: fmt.Sprintf("incremental_strategy %q needs a unique_key", c.IncrementalStrategy),
+				Hint:    `name the key: {{ config "unique_key" "id" }}, or use incremental_strategy "append"`})
+		}
+	}
+
 	// Macros a model calls lend it their dependencies.
 	res.Diagnostics = append(res.Diagnostics, inheritMacroDeps(p.Models, trees, macroDefs)...)
 	res.Diagnostics = append(res.Diagnostics, relationClashes(p)...)
@@ -356,6 +367,7 @@ func Compile(opts Options) (*Result, error) {
 			}
 		}
 	}
+	res.Diagnostics = append(res.Diagnostics, res.uniqueKeysExist()...)
 	for _, m := range p.Models {
 		if sql, ok := raw[m.Name]; ok {
 			res.Compiled[m.Name] = injectEphemerals(sql, m, r.models, raw)
@@ -434,6 +446,33 @@ func (res *Result) Render(name string, incremental bool) (string, error) {
 
 // Node returns the model, seed or source with the given unique id.
 func (res *Result) Node(id string) any { return res.byID[id] }
+
+// uniqueKeysExist reports an incremental model's unique_key columns that
+// the model does not return, when its columns are known for certain: its
+// first incremental run would fail with a binder error. It stops that
+// model only.
+func (res *Result) uniqueKeysExist() models.Diagnostics {
+	var diags models.Diagnostics
+	for _, m := range res.Project.Models {
+		a := res.analysis[m.Name]
+		if m.Config.Materialized != models.Incremental || a == nil || !a.TypesBound || len(a.Columns) == 0 {
+			continue
+		}
+		names := make([]string, len(a.Columns))
+		for i, c := range a.Columns {
+			names[i] = c.Name
+		}
+		for _, k := range m.Config.UniqueKey {
+			if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, k) }) {
+				diags = append(diags, models.Diagnostic{Pos: models.Pos{File: m.Path, Line: 1, Col: 1}, Severity: models.Error,
+					Message: fmt.Sprintf("unique_key %q is not a column of model %s", k, m.Name),
+					Hint:    cmpHint(suggest.Hint(k, names), "its columns: "+strings.Join(names, ", ")),
+					Node:    m.UniqueID(res.Project.Name)})
+			}
+		}
+	}
+	return diags
+}
 
 // checkUTF8 reports the first byte of text that is not UTF-8: SQL text
 // is, and DuckDB's parser refuses the whole batch of models it is in.

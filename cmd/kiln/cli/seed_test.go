@@ -95,3 +95,14 @@ func TestModelNotUTF8(t *testing.T) {
 		t.Errorf("exit %d, want 1 and only %q:\n%s", r.code, want, r.stderr)
 	}
 }
+
+// An incremental model's unique_key must be one of its columns.
+func TestUniqueKeyNotAColumn(t *testing.T) {
+	dir := newProject(t)
+	write(t, dir, "models/inc.sql", `{{ config "materialized" "incremental" "unique_key" "customer_idd" }}select customer_id, full_name from {{ ref "stg_customers" }}`)
+	r := kiln(t, context.Background(), dir, "compile")
+	want := `models/inc.sql:1:1: unique_key "customer_idd" is not a column of model inc`
+	if r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, `did you mean "customer_id"?`) {
+		t.Errorf("exit %d, want 1 and %q:\n%s", r.code, want, r.stderr)
+	}
+}
