@@ -379,13 +379,22 @@ func (x *Executor) incrementalColumns(ctx context.Context, st *Step, tmp models.
 			removed = append(removed, c.Name)
 		}
 	}
+	// A column whose type changed counts as a change too (dbt's rule):
+	// ignore and append_new_columns cast the new rows to the old type.
+	var retyped []string
+	for _, c := range newCols {
+		i := slices.IndexFunc(oldCols, func(o dialects.Column) bool { return strings.EqualFold(o.Name, c.Name) })
+		if i >= 0 && !strings.EqualFold(oldCols[i].Type, c.Type) {
+			retyped = append(retyped, fmt.Sprintf("%s %s → %s", c.Name, oldCols[i].Type, c.Type))
+		}
+	}
 	policy := st.model.Config.OnSchemaChange
 	if policy == "" {
 		policy = models.SchemaChangeIgnore
 	}
-	if (len(added) > 0 || len(removed) > 0) && policy == models.SchemaChangeFail {
-		return nil, fmt.Errorf("the columns changed (added: %s; removed: %s) and on_schema_change is fail; run with --full-refresh to rebuild, or set on_schema_change to append_new_columns",
-			orNone(added), orNone(removed))
+	if (len(added) > 0 || len(removed) > 0 || len(retyped) > 0) && policy == models.SchemaChangeFail {
+		return nil, fmt.Errorf("the columns changed (added: %s; removed: %s; retyped: %s) and on_schema_change is fail; run with --full-refresh to rebuild, or set on_schema_change to append_new_columns",
+			orNone(added), orNone(removed), orNone(retyped))
 	}
 	var cols []string
 	for _, c := range newCols {

@@ -258,6 +258,25 @@ select id, v%s from {{ ref %q }}
 	})
 }
 
+// A column whose type changes is a schema change for on_schema_change:
+// fail, as dbt does, rather than casting 0.7 to 1.
+func TestOnSchemaChangeFailsOnRetypedColumn(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, p *project) {
+		model := func(v string) {
+			p.write("models/retyped.sql", `{{ config "materialized" "incremental" "unique_key" "id" "on_schema_change" "fail" }}
+select 1 as id, `+v+` as v`)
+		}
+		model("1")
+		p.ok(runOptions{})
+		model("1.7")
+		r := p.run(runOptions{})
+		r.expect(materialize.StatusError, "retyped")
+		if msg := r.results["retyped"].Message; !strings.Contains(msg, "retyped: v ") {
+			t.Errorf("message = %q", msg)
+		}
+	})
+}
+
 func TestFailureLeavesOldRelations(t *testing.T) {
 	onEachEngine(t, func(t *testing.T, p *project) {
 		p.write(
