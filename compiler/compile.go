@@ -178,7 +178,7 @@ func Compile(opts Options) (*Result, error) {
 		res.Diagnostics = append(res.Diagnostics, pt.Diags...)
 		if !identRE.MatchString(name) {
 			res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: rel}, Severity: models.Error,
-				Message: fmt.Sprintf("model name %q is not an identifier", name), Hint: "use letters, digits and underscores, e.g. " + strings.Map(identChar, name)})
+				Message: fmt.Sprintf("model name %q is not an identifier", name), Hint: "use letters, digits and underscores, not starting with a digit, e.g. " + identSuggestion(name)})
 			continue
 		}
 		if prev, ok := seenPath[name]; ok {
@@ -611,6 +611,15 @@ func childrenUnder(files []string, root string) func([]string) []string {
 		sort.Strings(out)
 		return out
 	}
+}
+
+// identSuggestion is name made an identifier.
+func identSuggestion(name string) string {
+	s := strings.Map(identChar, name)
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "_" + s
+	}
+	return s
 }
 
 func identChar(r rune) rune {

@@ -870,7 +870,7 @@ func (tc *testCompiler) singular(files []string, read func(string) ([]byte, erro
 		}
 		name := strings.TrimSuffix(path.Base(rel), ".sql")
 		if !identRE.MatchString(name) {
-			tc.errorf(models.Pos{File: rel}, "use letters, digits and underscores, e.g. "+strings.Map(identChar, name), "test name %q is not an identifier", name)
+			tc.errorf(models.Pos{File: rel}, "use letters, digits and underscores, not starting with a digit, e.g. "+identSuggestion(name), "test name %q is not an identifier", name)
 			continue
 		}
 		if d := checkUTF8(rel, string(data)); d != nil {

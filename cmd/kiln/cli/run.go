@@ -154,8 +154,12 @@ func (a *app) build(f runFlags, types ...models.ResourceType) error {
 			runErr = err
 		}
 	}
-	if err := writeRunArtifacts(p, engine, results, time.Since(start)); err != nil {
-		pr.emit("error", "writing run artifacts: "+err.Error(), nil)
+	artifactsErr := writeRunArtifacts(p, engine, results, time.Since(start))
+	if artifactsErr != nil {
+		pr.emit("error", "writing run artifacts: "+artifactsErr.Error(), nil)
+		if runErr == nil {
+			runErr = exitError{ExitFailure} // a stale run_results.json must not pass for this run's
+		}
 	}
 	failed := summarize(pr, results, time.Since(pr.start)) // as the progress lines count
 	if ctx.Err() != nil {
