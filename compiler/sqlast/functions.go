@@ -582,6 +582,19 @@ func (p *printer) pgFunction(name string, e *Expr) bool {
 		p.w("ARRAY[")
 		p.exprList(c)
 		p.w("]")
+	case "sum":
+		// DuckDB sums booleans (a count of the true ones); PostgreSQL has
+		// no sum(boolean).
+		if argc != 1 || !p.isBoolean(arg(0)) {
+			return false
+		}
+		p.callAs("sum", e, &Expr{Class: "CAST", CastType: &LogicalType{ID: "INTEGER"}, Child: arg(0), Location: arg(0).Location})
+	case "split_part":
+		if argc == 3 && arg(2).Class == "CONSTANT" && arg(2).Value != nil && arg(2).Value.Text() == "0" {
+			p.fail("split_part with index 0 (DuckDB gives '', PostgreSQL an error)", e.Location, "parts count from 1")
+			return true
+		}
+		return false
 	case "list_contains", "array_contains", "list_has", "array_has":
 		p.w("(")
 		p.expr(arg(1))
@@ -1217,6 +1230,21 @@ func normType(t string) string {
 		return "TIMESTAMP WITH TIME ZONE"
 	}
 	return t
+}
+
+// isBoolean says whether e is a boolean: a comparison, AND/OR/NOT, IS
+// [NOT] NULL, BETWEEN, IN, or typed so.
+func (p *printer) isBoolean(e *Expr) bool {
+	switch e.Class {
+	case "COMPARISON", "CONJUNCTION", "BETWEEN":
+		return true
+	case "OPERATOR":
+		switch e.Type {
+		case "OPERATOR_NOT", "OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL", "COMPARE_IN", "COMPARE_NOT_IN":
+			return true
+		}
+	}
+	return p.typeOf(e) == "BOOLEAN"
 }
 
 // negativeConst says whether e is a negative number written as a constant

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
@@ -54,13 +55,22 @@ func (e *Engine) Open(ctx context.Context, projectDir string, t models.Target) (
 	}
 	db, err := sql.Open("duckdb", path)
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", e.Describe(projectDir, t), err)
+		return nil, e.openError(projectDir, t, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("opening %s: %w", e.Describe(projectDir, t), err)
+		return nil, e.openError(projectDir, t, err)
 	}
 	return db, nil
+}
+
+// openError says what failed to open; a file another process holds gets
+// a hint (DuckDB lets one process write a file at a time).
+func (e *Engine) openError(projectDir string, t models.Target, err error) error {
+	if strings.Contains(err.Error(), "Could not set lock on file") {
+		return fmt.Errorf("opening %s: another process has it open (another kiln run, or a DuckDB shell): wait for it to finish, or close it\n%w", e.Describe(projectDir, t), err)
+	}
+	return fmt.Errorf("opening %s: %w", e.Describe(projectDir, t), err)
 }
 
 // Describe names the database file relative to the project.

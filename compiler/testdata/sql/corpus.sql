@@ -316,3 +316,7 @@ select substr(name, -3, 2) as s from customers
 select list_value(10, 20, 30)[-1] as last
 -- reject: negative index
 select list_extract([1, 2, 3], -1) as last
+select sum(qty > 1) as many, sum(status = 'paid') filter (where qty > 0) as paid from orders
+select customer_id, sum(qty > 1) over (partition by customer_id) as many from orders order by id
+-- reject: split_part with index 0
+select split_part(name, ' ', 0) as p from customers
