@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -148,13 +149,24 @@ func (x *Executor) runStep(ctx context.Context, st *Step) *NodeResult {
 		r.Status, r.Err = StatusError, err
 		r.Message = err.Error()
 		if ctx.Err() != nil {
-			r.Message = "cancelled: " + err.Error()
+			r.Message = cancelledMessage(err)
 		}
 		return r
 	}
 	r.Status = StatusSuccess
 	r.Message = rec.summary
 	return r
+}
+
+// cancelledMessage says that a step was stopped (Ctrl-C, or --fail-fast
+// after another step failed) and rolled back, rather than Go's "context
+// canceled".
+func cancelledMessage(err error) string {
+	msg := err.Error()
+	if errors.Is(err, context.Canceled) || strings.Contains(msg, "context canceled") || strings.Contains(msg, "INTERRUPT") || strings.Contains(msg, "canceling statement") {
+		return "cancelled: the run was stopped (Ctrl-C, or --fail-fast after a failure) and this step was rolled back"
+	}
+	return "cancelled: " + msg
 }
 
 // inTransaction runs f with rec bound to a transaction on a dedicated

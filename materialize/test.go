@@ -131,7 +131,7 @@ func (x *Executor) runTest(ctx context.Context, st *Step) *NodeResult {
 	}
 	r.Duration = time.Since(r.Started)
 	if r.Status == StatusError && ctx.Err() != nil {
-		r.Message = "cancelled: " + r.Message
+		r.Message = cancelledMessage(errors.New(r.Message))
 	}
 	return r
 }
