@@ -322,6 +322,11 @@ func (x *Executor) buildIncremental(ctx context.Context, st *Step, query string,
 	if err := x.checkContract(ctx, st, tmp, rec); err != nil { // the new rows (contract.go)
 		return err
 	}
+	if strategy != models.StrategyAppend {
+		if err := x.uniqueNewKeys(ctx, rec, tmp, cfg.UniqueKey); err != nil {
+			return err
+		}
+	}
 	cols, err := x.incrementalColumns(ctx, st, tmp, rec)
 	if err != nil {
 		return err
@@ -414,6 +419,30 @@ func (x *Executor) incrementalColumns(ctx context.Context, st *Step, tmp models.
 		return nil, fmt.Errorf("the new rows share no column with %s", st.Relation)
 	}
 	return cols, nil
+}
+
+// uniqueNewKeys fails when the new rows of a merge or delete+insert repeat
+// a unique_key: the table would then hold the key twice (DuckDB) or the
+// MERGE would fail half way (PostgreSQL).
+func (x *Executor) uniqueNewKeys(ctx context.Context, rec *recorder, tmp models.Relation, keys []string) error {
+	if rec.dry || rec.q == nil || len(keys) == 0 {
+		return nil
+	}
+	quoted := make([]string, len(keys))
+	for i, k := range keys {
+		quoted[i] = x.Engine.QuoteIdent(k)
+	}
+	list := strings.Join(quoted, ", ")
+	query := fmt.Sprintf("select count(*) from (select %s from %s group by %s having count(*) > 1) as repeated", list, x.Engine.QuoteRelation(tmp), list)
+	var n int64
+	if err := rec.q.QueryRowContext(ctx, query).Scan(&n); err != nil {
+		return &statementError{stmt: query, err: err}
+	}
+	if n > 0 {
+		return fmt.Errorf("the new rows repeat %d %s of unique_key %s: the table would hold them twice; keep one row per key in the model (e.g. qualify row_number() over (partition by %s order by …) = 1)",
+			n, plural(n, "value", "values"), strings.Join(keys, ", "), strings.Join(keys, ", "))
+	}
+	return nil
 }
 
 func orNone(s []string) string {

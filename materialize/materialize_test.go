@@ -277,6 +277,27 @@ select 1 as id, `+v+` as v`)
 	})
 }
 
+// New rows that repeat a unique_key fail a merge instead of doubling rows.
+func TestMergeRefusesRepeatedKeys(t *testing.T) {
+	onEachEngine(t, func(t *testing.T, p *project) {
+		model := func(rows string) {
+			p.write("models/dups.sql", `{{ config "materialized" "incremental" "unique_key" "id" }}
+select id, v from (`+rows+`) as t(id, v)`)
+		}
+		model("values (0, 1), (1, 1)")
+		p.ok(runOptions{})
+		model("values (0, 2), (0, 2), (1, 3)")
+		r := p.run(runOptions{})
+		r.expect(materialize.StatusError, "dups")
+		if msg := r.results["dups"].Message; !strings.Contains(msg, "the new rows repeat 1 value of unique_key id") {
+			t.Errorf("message = %q", msg)
+		}
+		if got := p.rows(`select id, v from ` + p.rel("dups") + ` order by id`); !slices.Equal(got, []string{"0|1", "1|1"}) {
+			t.Errorf("the failed merge changed the table: %v", got)
+		}
+	})
+}
+
 func TestFailureLeavesOldRelations(t *testing.T) {
 	onEachEngine(t, func(t *testing.T, p *project) {
 		p.write(
