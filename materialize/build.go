@@ -322,7 +322,9 @@ func (x *Executor) buildIncremental(ctx context.Context, st *Step, query string,
 	if err := x.checkContract(ctx, st, tmp, rec); err != nil { // the new rows (contract.go)
 		return err
 	}
-	if strategy != models.StrategyAppend {
+	// A merge matches one new row per key. (delete+insert may replace many
+	// rows per key, a day's partition say: it is not checked.)
+	if cfg.IncrementalStrategy == models.StrategyMerge || cfg.IncrementalStrategy == "" && len(cfg.UniqueKey) > 0 {
 		if err := x.uniqueNewKeys(ctx, rec, tmp, cfg.UniqueKey); err != nil {
 			return err
 		}
@@ -421,9 +423,9 @@ func (x *Executor) incrementalColumns(ctx context.Context, st *Step, tmp models.
 	return cols, nil
 }
 
-// uniqueNewKeys fails when the new rows of a merge or delete+insert repeat
-// a unique_key: the table would then hold the key twice (DuckDB) or the
-// MERGE would fail half way (PostgreSQL).
+// uniqueNewKeys fails when the new rows of a merge repeat a unique_key:
+// the table would then hold the key twice (DuckDB) or the MERGE would fail
+// half way (PostgreSQL).
 func (x *Executor) uniqueNewKeys(ctx context.Context, rec *recorder, tmp models.Relation, keys []string) error {
 	if rec.dry || rec.q == nil || len(keys) == 0 {
 		return nil

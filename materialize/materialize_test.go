@@ -295,6 +295,13 @@ select id, v from (`+rows+`) as t(id, v)`)
 		if got := p.rows(`select id, v from ` + p.rel("dups") + ` order by id`); !slices.Equal(got, []string{"0|1", "1|1"}) {
 			t.Errorf("the failed merge changed the table: %v", got)
 		}
+		// delete+insert replaces every row of a key, as a partition: allowed.
+		p.write("models/dups.sql", `{{ config "materialized" "incremental" "unique_key" "id" "incremental_strategy" "delete+insert" }}
+select id, v from (values (0, 2), (0, 2), (1, 3)) as t(id, v)`)
+		p.ok(runOptions{})
+		if got := p.rows(`select id, v from ` + p.rel("dups") + ` order by id, v`); !slices.Equal(got, []string{"0|2", "0|2", "1|3"}) {
+			t.Errorf("delete+insert: %v", got)
+		}
 	})
 }
 
