@@ -280,6 +280,23 @@ func Compile(opts Options) (*Result, error) {
 
 	// Macros a model calls lend it their dependencies.
 	res.Diagnostics = append(res.Diagnostics, inheritMacroDeps(p.Models, trees, macroDefs)...)
+	// A ref or source in a model's hook is a dependency too: the hook runs
+	// with the model.
+	for _, m := range p.Models {
+		for _, h := range append(append([]string(nil), m.Config.PreHook...), m.Config.PostHook...) {
+			if !strings.Contains(h, "{{") {
+				continue
+			}
+			pt := parseTemplate(m.Path, h)
+			for _, r := range pt.Refs {
+				m.Refs = append(m.Refs, models.Ref{Name: r.Name, Pos: models.Pos{File: m.Path}})
+			}
+			for _, src := range pt.Sources {
+				src.Pos = models.Pos{File: m.Path}
+				m.Sources = append(m.Sources, src)
+			}
+		}
+	}
 	res.Diagnostics = append(res.Diagnostics, relationClashes(p)...)
 
 	res.Graph, d = buildGraph(p, disabled)

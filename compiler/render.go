@@ -30,6 +30,17 @@ type MacroArgs struct {
 	Args []any
 }
 
+// String is what {{ . }} prints in a macro called with {{ macro }}: its
+// arguments, as a Jinja user expects of a macro's parameter, rather than
+// Go's {[x]}.
+func (a MacroArgs) String() string {
+	parts := make([]string, len(a.Args))
+	for i, v := range a.Args {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // hintError is an error raised by a template function, with a hint for the
 // person who wrote the call.
 type hintError struct {
@@ -192,7 +203,15 @@ func (r *renderer) render(m *models.Model, opts renderOptions) (string, *models.
 		d := execDiagnostic(m.Path, err)
 		return "", &d
 	}
-	return b.String(), nil
+	out := b.String()
+	if i := strings.Index(out, "<no value>"); i >= 0 {
+		// text/template prints a missing value as "<no value>": in SQL it
+		// is a wrong value, never what the author meant.
+		return "", &models.Diagnostic{Pos: models.Pos{File: m.Path, Line: strings.Count(out[:i], "\n") + 1}, Severity: models.Error,
+			Message: "the template printed <no value>: it used a value that was never given",
+			Hint:    `{{ template "name" }} passes no data to the macro's {{ . }}: pass it, {{ template "name" "x" }}, or call {{ macro "name" "x" }}`}
+	}
+	return out, nil
 }
 
 // renderHook renders a hook (a model's pre_hook or post_hook, or the

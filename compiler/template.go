@@ -63,6 +63,9 @@ func parseTemplate(file, text string) *parsedTemplate {
 		return pt
 	}
 	pt.Trees = trees
+	if strings.Contains(text, "{%") || strings.Contains(text, "{#") {
+		pt.Diags = append(pt.Diags, jinjaTags(file, text)...)
+	}
 	pt.ByTree = make(map[string]*deps, len(trees))
 	names := make([]string, 0, len(trees))
 	for name := range trees {
@@ -129,6 +132,10 @@ func templateParseError(file, text string, err error) models.Diagnostic {
 			return d
 		}
 	}
+	if h := jinjaHint(m[4], lineText); h != "" {
+		d.Hint = h
+		return d
+	}
 	if fm := undefinedFuncRE.FindStringSubmatch(m[4]); fm != nil {
 		if i := strings.Index(lineText, fm[1]); i >= 0 {
 			d.Pos.Col = i + 1
@@ -187,6 +194,54 @@ func unclosedBlock(text string) (word string, line, col int) {
 	}
 	b := stack[len(stack)-1]
 	return b.word, b.line, b.col
+}
+
+// jinjaCallRE finds a Jinja-style call of a kiln function: ref('x').
+var jinjaCallRE = regexp.MustCompile(`\b(ref|source|var|config|env|is_incremental|this|target|macro)\s*\(`)
+
+// jinjaWords are Jinja's block words, with how a Go template says them.
+var jinjaWords = map[string]string{
+	"elif": `{{ else if … }}`, "endif": `{{ end }}`, "endfor": `{{ end }}`, "endmacro": `{{ end }}`,
+	"for": `{{ range $x := … }} … {{ end }}`, "set": `{{ $x := … }}`, "loop": `$i in {{ range $i, $x := … }}`,
+	"endset": `{{ end }}`, "macro": `{{ define "name" }} … {{ end }} in macros/`,
+}
+
+// jinjaHint is a hint for a template error that comes from writing Jinja,
+// as dbt users do, or "".
+func jinjaHint(msg, line string) string {
+	switch {
+	case strings.Contains(msg, `unexpected "(" in operand`) && jinjaCallRE.MatchString(line):
+		return `kiln templates are Go templates, not Jinja: arguments follow the name, separated by spaces, strings in double quotes: {{ ref "orders" }}, {{ var "x" "default" }}, {{ config "materialized" "table" }}, {{ if is_incremental }}`
+	case strings.Contains(msg, `unexpected "=" in operand`) || strings.Contains(msg, `unexpected "!" in operand`):
+		return `compare with functions: {{ if eq target.Name "dev" }}, {{ if ne $x 0 }}, {{ if and $a $b }}`
+	}
+	if fm := undefinedFuncRE.FindStringSubmatch(msg); fm != nil {
+		if w, ok := jinjaWords[fm[1]]; ok {
+			return "kiln templates are Go templates, not Jinja: write " + w
+		}
+	}
+	return ""
+}
+
+// jinjaTagRE finds Jinja's statement and comment tags, which a Go
+// template leaves in the SQL as text.
+var jinjaTagRE = regexp.MustCompile(`\{%-?\s*(if|elif|else|endif|for|endfor|set|endset|macro|endmacro|call|endcall|block|endblock|raw|endraw|do)\b|\{#`)
+
+// jinjaTags reports Jinja tags in a template: {% if %} would reach the
+// database as SQL text.
+func jinjaTags(file, text string) models.Diagnostics {
+	var diags models.Diagnostics
+	for _, loc := range jinjaTagRE.FindAllStringIndex(text, 3) {
+		line := strings.Count(text[:loc[0]], "\n") + 1
+		col := loc[0] - strings.LastIndexByte(text[:loc[0]], '\n')
+		hint := `kiln templates are Go templates, not Jinja: write {{ if … }} … {{ else }} … {{ end }}, {{ range $x := … }} … {{ end }}, {{ $x := … }}`
+		if strings.HasPrefix(text[loc[0]:], "{#") {
+			hint = "a template comment is {{/* … */}}; a SQL comment is -- …"
+		}
+		diags = append(diags, models.Diagnostic{Pos: models.Pos{File: file, Line: line, Col: col}, Severity: models.Error,
+			Message: "Jinja tag " + strings.TrimSpace(text[loc[0]:loc[1]]) + " in a kiln template", Hint: hint})
+	}
+	return diags
 }
 
 func nthLine(text string, n int) string {

@@ -458,6 +458,13 @@ on-run-end: "insert into main.audit values ('end on {{ target.Schema }}')"
 		t.Errorf("the run does not report the model's 5 rows:\n%s", r.stdout)
 	}
 
+	// A ref in a hook is a dependency: the hook's model runs after it.
+	write(t, dir, "models/marts/hooked.sql", `{{ config "materialized" "table" "pre_hook" "create or replace table main.hook_out as select count(*) as n from {{ ref \"stg_orders\" }}" }}select 1 as id`)
+	if r := mustKiln(t, dir, "ls", "--select", "+hooked", "--output", "name"); !strings.Contains(r.stdout, "stg_orders") {
+		t.Errorf("+hooked does not select stg_orders, which its pre_hook reads:\n%s", r.stdout)
+	}
+	os.Remove(filepath.Join(dir, "models/marts/hooked.sql"))
+
 	// A hook's template error is a compile error at the model.
 	write(t, dir, "models/marts/customers.sql", `{{ config "post_hook" "grant select on {{ thiss }} to reporter" }}select 1 as id`)
 	r = kiln(t, context.Background(), dir, "compile")
