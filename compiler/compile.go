@@ -168,6 +168,18 @@ func Compile(opts Options) (*Result, error) {
 	res.Diagnostics = append(res.Diagnostics, modelTree.checkPaths("models", p.Name, existsUnder(files.Models, "models"), childrenUnder(files.Models, "models"))...)
 	res.Diagnostics = append(res.Diagnostics, seedTree.checkPaths("seeds", p.Name, existsUnder(files.Seeds, "seeds"), childrenUnder(files.Seeds, "seeds"))...)
 
+	// A model's own {{ define }} must not take a project macro's name: the
+	// model would silently use its own version.
+	for _, pt := range parsed {
+		for name := range pt.Trees {
+			if prev, ok := macroDefs[name]; ok && name != pt.File {
+				res.Diagnostics = append(res.Diagnostics, models.Diagnostic{Pos: models.Pos{File: pt.File}, Severity: models.Error,
+					Message: fmt.Sprintf("the model defines %q, the name of the macro in %s", name, prev.File),
+					Hint:    "rename one of them; macros belong in macros/"})
+			}
+		}
+	}
+
 	// Models: names, config, relations.
 	trees := map[string]*parsedTemplate{}
 	seenPath := map[string]string{}

@@ -83,9 +83,7 @@ func newRenderer(p *models.Project, d Dialect, env func(string) (string, bool), 
 	for _, s := range p.Seeds {
 		r.seeds[s.Name] = s
 	}
-	for k := range p.Vars {
-		r.varNames = append(r.varNames, k)
-	}
+	r.varNames = varPaths(p.Vars, "")
 	sort.Strings(r.varNames)
 	for _, m := range macros {
 		for name, tree := range m.Trees {
@@ -260,6 +258,19 @@ func (r *renderer) renderHook(name, hook, this string) (out string, pt *parsedTe
 		return "", pt, err
 	}
 	return b.String(), pt, nil
+}
+
+// varPaths lists every var's name, and the dotted names of the values in
+// maps ("finance.currency"), for did-you-mean hints.
+func varPaths(vars map[string]any, prefix string) []string {
+	var out []string
+	for k, v := range vars {
+		out = append(out, prefix+k)
+		if sub, ok := v.(map[string]any); ok {
+			out = append(out, varPaths(sub, prefix+k+".")...)
+		}
+	}
+	return out
 }
 
 func (r *renderer) macroNames() []string {
