@@ -476,6 +476,26 @@ func (res *Result) Render(name string, incremental bool) (string, error) {
 // Node returns the model, seed or source with the given unique id.
 func (res *Result) Node(id string) any { return res.byID[id] }
 
+// certainColumns are the names of a model's columns when they are known
+// for certain (typed exactly as DuckDB binds them), nil otherwise: the
+// compile-time checks of tests, unit tests and keys trust nothing less.
+func (res *Result) certainColumns(model string) []string {
+	a := res.analysis[model]
+	if a == nil || !a.TypesBound || len(a.Columns) == 0 {
+		return nil
+	}
+	names := make([]string, len(a.Columns))
+	for i, c := range a.Columns {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// containsFold says whether names holds name, ignoring case as SQL does.
+func containsFold(names []string, name string) bool {
+	return slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, name) })
+}
+
 // uniqueKeysExist reports an incremental model's unique_key columns that
 // the model does not return, when its columns are known for certain: its
 // first incremental run would fail with a binder error. It stops that
@@ -483,16 +503,15 @@ func (res *Result) Node(id string) any { return res.byID[id] }
 func (res *Result) uniqueKeysExist() models.Diagnostics {
 	var diags models.Diagnostics
 	for _, m := range res.Project.Models {
-		a := res.analysis[m.Name]
-		if m.Config.Materialized != models.Incremental || a == nil || !a.TypesBound || len(a.Columns) == 0 {
+		if m.Config.Materialized != models.Incremental {
 			continue
 		}
-		names := make([]string, len(a.Columns))
-		for i, c := range a.Columns {
-			names[i] = c.Name
+		names := res.certainColumns(m.Name)
+		if names == nil {
+			continue
 		}
 		for _, k := range m.Config.UniqueKey {
-			if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, k) }) {
+			if !containsFold(names, k) {
 				diags = append(diags, models.Diagnostic{Pos: models.Pos{File: m.Path, Line: 1, Col: 1}, Severity: models.Error,
 					Message: fmt.Sprintf("unique_key %q is not a column of model %s", k, m.Name),
 					Hint:    cmpHint(suggest.Hint(k, names), "its columns: "+strings.Join(names, ", ")),

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,7 +248,7 @@ func (res *Result) WriteStamp(targetDir, key, summary string, extra ...string) (
 	paths := append(append([]string(nil), res.outputs...), extra...)
 	res.outputsMu.Unlock()
 	sort.Strings(paths)
-	paths = compactStrings(paths)
+	paths = slices.Compact(paths)
 	s.Outputs = make([]StampedFile, len(paths))
 	errs := make([]error, len(paths))
 	parallelN(len(paths), 4, func(i int) {
@@ -266,16 +267,6 @@ func (res *Result) WriteStamp(targetDir, key, summary string, extra ...string) (
 		return "", err
 	}
 	return "", WriteFileAtomic(filepath.Join(targetDir, filepath.FromSlash(stampFile)), data)
-}
-
-func compactStrings(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // redact replaces the secrets read into the profile.

@@ -176,23 +176,6 @@ func (tc *testCompiler) propertiesFile(file string, pf *propertiesFile, doc *yam
 	}
 }
 
-// returnedColumns are the columns a model returns, when they are known
-// for certain (typed exactly as DuckDB binds them); nil otherwise.
-func (tc *testCompiler) returnedColumns(tgt *testTarget) []string {
-	if tgt.model == nil {
-		return nil
-	}
-	a := tc.res.analysis[tgt.model.Name]
-	if a == nil || !a.TypesBound || len(a.Columns) == 0 {
-		return nil
-	}
-	names := make([]string, len(a.Columns))
-	for i, c := range a.Columns {
-		names[i] = c.Name
-	}
-	return names
-}
-
 func seedNames(p *models.Project) []string {
 	var out []string
 	for _, s := range p.Seeds {
@@ -210,14 +193,17 @@ func (tc *testCompiler) resource(tgt *testTarget, tests, dataTests []testSpec, c
 	for i := range colProps {
 		c := &colProps[i]
 		var names []string
-		returned := tc.returnedColumns(tgt)
+		var returned []string // nil: not known for certain
+		if tgt.model != nil {
+			returned = tc.res.certainColumns(tgt.model.Name)
+		}
 		for _, spec := range append(append([]testSpec(nil), c.Tests...), c.DataTests...) {
 			t := tc.generic(tgt, c, &spec.Node)
 			if t == nil {
 				continue
 			}
 			names = append(names, t.Name)
-			if returned != nil && !slices.ContainsFunc(returned, func(n string) bool { return strings.EqualFold(n, c.Name) }) {
+			if returned != nil && !containsFold(returned, c.Name) {
 				// It would fail at run time with a binder error that names
 				// no file. It stops this test only.
 				tc.diags = append(tc.diags, models.Diagnostic{Pos: t.Pos, Severity: models.Error,

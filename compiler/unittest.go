@@ -323,16 +323,8 @@ func (tc *testCompiler) unitGiven(file string, entry *yaml.Node, up *unitTestPro
 // model's typed exactly as DuckDB binds them, a seed's CSV header; nil when
 // they are not known so.
 func (tc *testCompiler) certainColumns(name string) []string {
-	if m := tc.r.models[name]; m != nil {
-		a := tc.res.analysis[m.Name]
-		if a == nil || !a.TypesBound || len(a.Columns) == 0 {
-			return nil
-		}
-		names := make([]string, len(a.Columns))
-		for i, c := range a.Columns {
-			names[i] = c.Name
-		}
-		return names
+	if tc.r.models[name] != nil {
+		return tc.res.certainColumns(name)
 	}
 	if s := tc.r.seeds[name]; s != nil && !tc.res.badSeeds[name] {
 		return csvHeader(filepath.Join(tc.res.Project.Dir, filepath.FromSlash(s.Path)))
@@ -349,7 +341,7 @@ func (tc *testCompiler) unknownUnitColumns(u *models.UnitTest, pos models.Pos, c
 		return
 	}
 	for _, c := range cols {
-		if slices.ContainsFunc(known, func(k string) bool { return strings.EqualFold(k, c) }) {
+		if containsFold(known, c) {
 			continue
 		}
 		tc.diags = append(tc.diags, models.Diagnostic{Pos: pos, Severity: models.Error,
