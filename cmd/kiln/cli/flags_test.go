@@ -64,3 +64,10 @@ func TestProgressNumbers(t *testing.T) {
 		t.Errorf("no done count in the progress:\n%s", r.stdout)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	r := mustKiln(t, t.TempDir(), "--version")
+	if !strings.HasPrefix(r.stdout, "kiln ") {
+		t.Errorf("--version printed %q", r.stdout)
+	}
+}
